@@ -1,0 +1,65 @@
+# csplab: the short commands. CMake does the building (CMakeLists.txt); this file only picks the
+# build directory and passes the options through.
+#
+#   make test      release and ThreadSanitizer builds, conformance suite on every implementation
+#   make bench     the benchmark run (builds; the harness is not written yet)
+#   make list      the registry: <primitive> <name> <family>
+#
+# Options on any of them:
+#   IMPL=<name>          only that implementation
+#   EXTRA_IMPLS=<dir>    compile <dir>/*.c in as additional implementations
+# Also: make test-release | test-tsan | test-asan, make build-<release|tsan|asan|clang>, make clean.
+
+MAKEFLAGS += --no-print-directory
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+IMPL ?=
+EXTRA_IMPLS ?=
+CMAKE_FLAGS ?=
+CTEST_FLAGS ?=
+
+EXTRA_ABS := $(if $(EXTRA_IMPLS),$(abspath $(EXTRA_IMPLS)))
+SAN_release :=
+SAN_tsan := thread
+SAN_asan := address
+SAN_clang :=
+CC_clang := clang
+
+.PHONY: all deps test test-release test-tsan test-asan list bench clean
+
+all: build-release
+
+deps:
+	@scripts/deps.sh
+
+# build-<variant>: configure (quietly; re-run each time so EXTRA_IMPLS takes effect) and build.
+build-%: deps
+	@mkdir -p build
+	@if [ -n "$(EXTRA_IMPLS)" ] && [ ! -d "$(EXTRA_ABS)" ]; then \
+	  echo "csplab: EXTRA_IMPLS=$(EXTRA_IMPLS) is not a directory" >&2; exit 2; fi
+	@$(if $(CC_$*),CC=$(CC_$*)) cmake -S . -B build/$* -DCSPLAB_SANITIZE=$(SAN_$*) \
+	  -DCSPLAB_EXTRA_IMPLS="$(EXTRA_ABS)" $(CMAKE_FLAGS) >build/.configure-$*.log 2>&1 \
+	  || { cat build/.configure-$*.log >&2; exit 1; }
+	@cmake --build build/$* -j$(JOBS)
+
+# Fails with the list of names when IMPL names no implementation.
+define check_impl
+	$(if $(IMPL),@build/$(1)/csplab-list --impl "$(IMPL)" >/dev/null)
+endef
+
+test-%: build-%
+	$(call check_impl,$*)
+	@echo "== csplab: conformance suite, $* build$(if $(IMPL),, implementation $(IMPL)) =="
+	@cd build/$* && ctest --output-on-failure -j$(JOBS) \
+	  $(if $(IMPL),-L '^impl:$(IMPL)$$') $(CTEST_FLAGS)
+
+test: test-release test-tsan
+
+list: build-release
+	@build/release/csplab-list $(if $(IMPL),--impl "$(IMPL)")
+
+bench: build-release
+	$(call check_impl,release)
+	@echo "csplab: the benchmark harness is not written yet; the build is ready in build/release."
+
+clean:
+	rm -rf build

@@ -1,0 +1,108 @@
+/*
+ * chan/pthread: Go's channel algorithm (impls/shared/gochan.c) on a pthread mutex per channel and
+ * a mutex + condition variable per blocked operation.
+ */
+#include "../shared/gochan.h"
+
+#include <pthread.h>
+#include <time.h>
+
+static int lock_init(void *l) { return pthread_mutex_init(l, NULL); }
+static void lock_destroy(void *l) { pthread_mutex_destroy(l); }
+static void lock(void *l) { pthread_mutex_lock(l); }
+static void unlock(void *l) { pthread_mutex_unlock(l); }
+
+struct parker {
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	bool unparked; /* under mu */
+};
+_Static_assert(sizeof(struct parker) <= GOCHAN_PARKER_MAX, "parker too large");
+
+static pthread_condattr_t monotonic;
+static pthread_once_t monotonic_once = PTHREAD_ONCE_INIT;
+
+static void monotonic_init(void)
+{
+	pthread_condattr_init(&monotonic);
+	pthread_condattr_setclock(&monotonic, CLOCK_MONOTONIC); /* csp_now()'s clock */
+}
+
+static void park_init(void *p)
+{
+	struct parker *k = p;
+	pthread_once(&monotonic_once, monotonic_init);
+	pthread_mutex_init(&k->mu, NULL);
+	pthread_cond_init(&k->cv, &monotonic);
+	k->unparked = false;
+}
+
+static void park_destroy(void *p)
+{
+	struct parker *k = p;
+	pthread_cond_destroy(&k->cv);
+	pthread_mutex_destroy(&k->mu);
+}
+
+static bool park(void *p, int64_t deadline)
+{
+	struct parker *k = p;
+	struct timespec ts = { .tv_sec = deadline / CSP_SECOND, .tv_nsec = deadline % CSP_SECOND };
+	bool timed_out = false;
+	pthread_mutex_lock(&k->mu);
+	while (!k->unparked && !timed_out) {
+		if (deadline == CSP_FOREVER)
+			pthread_cond_wait(&k->cv, &k->mu);
+		else
+			timed_out = pthread_cond_timedwait(&k->cv, &k->mu, &ts) != 0;
+	}
+	bool unparked = k->unparked;
+	pthread_mutex_unlock(&k->mu);
+	return unparked;
+}
+
+static void unpark(void *p)
+{
+	struct parker *k = p;
+	pthread_mutex_lock(&k->mu);
+	k->unparked = true;
+	/* Signal while holding mu: the parked task cannot see `unparked`, return and free the
+	 * parker before this unlock. */
+	pthread_cond_signal(&k->cv);
+	pthread_mutex_unlock(&k->mu);
+}
+
+static const struct gochan_sync pthread_sync = {
+	.lock_size = sizeof(pthread_mutex_t),
+	.lock_init = lock_init,
+	.lock_destroy = lock_destroy,
+	.lock = lock,
+	.unlock = unlock,
+	.park_init = park_init,
+	.park_destroy = park_destroy,
+	.park = park,
+	.unpark = unpark,
+};
+
+static size_t chan_size(size_t elem_size, size_t cap)
+{
+	return gochan_size(&pthread_sync, elem_size, cap);
+}
+
+static int chan_init(void *self, size_t elem_size, size_t cap)
+{
+	return gochan_init(&pthread_sync, self, elem_size, cap);
+}
+
+static const csp_chan_ops chan_pthread = {
+	.info = { "pthread", "pthread", "Go's chan.go algorithm on pthread mutexes and condvars", 0 },
+	.size = chan_size,
+	.init = chan_init,
+	.destroy = gochan_destroy,
+	.send = gochan_send,
+	.recv = gochan_recv,
+	.close = gochan_close,
+	.len = gochan_len,
+	.select = gochan_select,
+};
+CSP_REGISTER(chan, chan_pthread);

@@ -1,0 +1,490 @@
+/*
+ * gochan: Go's channel algorithm, after runtime/chan.go and runtime/select.go (Go 1.19).
+ *
+ * State: a lock, a ring buffer of `cap` slots, and two FIFO queues of waiters (Go's sudogs): the
+ * tasks blocked sending (sendq) and receiving (recvq). Every field but `count` is protected by
+ * the lock; `count` is also read without it by len().
+ *
+ * Invariants (as chan.go states them):
+ *  - at least one of sendq and recvq is empty, except for an unbuffered channel with one task
+ *    blocked in a select that both sends and receives on it;
+ *  - buffered: count > 0 implies recvq is empty, and count < cap implies sendq is empty;
+ *  - a closed channel has both queues empty.
+ *
+ * A blocked operation (a plain send/receive, or a whole select) is one `struct sel`: a claim word
+ * and a parker. It puts one waiter per case on the queues. A peer that finds a waiter claims its
+ * sel with a CAS on the claim word (WAITING -> case index), copies the value straight into or out
+ * of the waiter's buffer while holding the channel lock, and unparks it after releasing the lock.
+ * Exactly one claim succeeds, so exactly one case of a select fires; waiters whose sel was claimed
+ * elsewhere (or timed out: WAITING -> CANCELLED) are skipped and dropped by dequeue. The owner of
+ * a sel removes its remaining waiters after it wakes.
+ *
+ * Lock order: a select locks all its channels in address order (each once); nothing else holds
+ * two channel locks. No lock is held while parking or unparking.
+ *
+ * Progress: blocking (the lock), FIFO among waiters of one channel.
+ */
+#include "gochan.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define SEL_WAITING (-1)
+#define SEL_CANCELLED (-2)
+
+struct sel {
+	_Atomic int state; /* SEL_WAITING, then the fired case index or SEL_CANCELLED */
+	bool ok;           /* written by the claimer: a value moved (false: channel closed) */
+	alignas(16) unsigned char parker[GOCHAN_PARKER_MAX];
+};
+
+struct waiter {
+	struct waiter *next, *prev; /* in one channel's queue, while queued */
+	struct sel *sel;
+	void *elem;    /* send: the value; receive: the destination (NULL discards) */
+	int index;     /* the case this waiter stands for */
+	bool queued;
+	struct waiter *wake_next; /* close(): the list woken after the lock is released */
+};
+
+struct waitq {
+	struct waiter *head, *tail;
+};
+
+struct gochan {
+	const struct gochan_sync *sync;
+	size_t elem_size, cap;
+	size_t sendx, recvx; /* ring indices of the next send / receive */
+	_Atomic size_t count; /* buffered values; written under the lock, read by len() without */
+	bool closed;
+	struct waitq sendq, recvq;
+	unsigned char *buf;
+	alignas(16) unsigned char lock[64];
+};
+
+struct gc_case { /* a select case resolved to channel state */
+	struct gochan *c;
+	int index;
+};
+
+/* ---- Queues (under the channel lock) -------------------------------------------------------- */
+
+static void enqueue(struct waitq *q, struct waiter *w)
+{
+	w->next = NULL;
+	w->prev = q->tail;
+	if (q->tail)
+		q->tail->next = w;
+	else
+		q->head = w;
+	q->tail = w;
+	w->queued = true;
+}
+
+static void unqueue(struct waitq *q, struct waiter *w)
+{
+	if (!w->queued)
+		return;
+	if (w->prev)
+		w->prev->next = w->next;
+	else
+		q->head = w->next;
+	if (w->next)
+		w->next->prev = w->prev;
+	else
+		q->tail = w->prev;
+	w->queued = false;
+}
+
+/* The first waiter whose sel this call manages to claim, removed from q; NULL if none. */
+static struct waiter *dequeue(struct waitq *q)
+{
+	struct waiter *w;
+	while ((w = q->head) != NULL) {
+		unqueue(q, w);
+		int expected = SEL_WAITING;
+		/* seq_cst: this CAS races only with other claimers and the owner's cancel; the values
+		 * it publishes travel through the parker. */
+		if (atomic_compare_exchange_strong(&w->sel->state, &expected, w->index))
+			return w;
+	}
+	return NULL;
+}
+
+/* ---- The non-blocking halves (under the channel lock) ---------------------------------------- */
+
+static unsigned char *slot(struct gochan *c, size_t i)
+{
+	return c->buf + i * c->elem_size;
+}
+
+static size_t next_index(struct gochan *c, size_t i)
+{
+	return i + 1 == c->cap ? 0 : i + 1;
+}
+
+/* Send now if possible: true with *st set (and *wake the receiver to unpark), else false. */
+static bool send_now(struct gochan *c, const void *elem, int *st, struct waiter **wake)
+{
+	size_t count = atomic_load_explicit(&c->count, memory_order_relaxed); /* we hold the lock */
+	if (c->closed) {
+		*st = CSP_CLOSED;
+		return true;
+	}
+	struct waiter *w = dequeue(&c->recvq);
+	if (w) { /* a receiver waits, so the buffer is empty: hand the value over directly */
+		if (w->elem)
+			memcpy(w->elem, elem, c->elem_size);
+		w->sel->ok = true;
+		*wake = w;
+		*st = CSP_OK;
+		return true;
+	}
+	if (count < c->cap) {
+		memcpy(slot(c, c->sendx), elem, c->elem_size);
+		c->sendx = next_index(c, c->sendx);
+		/* relaxed: the lock orders writers; len() wants only a recent value */
+		atomic_store_explicit(&c->count, count + 1, memory_order_relaxed);
+		*st = CSP_OK;
+		return true;
+	}
+	return false;
+}
+
+/* Receive now if possible: true with *st set (and *wake a sender to unpark), else false. */
+static bool recv_now(struct gochan *c, void *elem, int *st, struct waiter **wake)
+{
+	size_t count = atomic_load_explicit(&c->count, memory_order_relaxed); /* we hold the lock */
+	struct waiter *w = dequeue(&c->sendq);
+	if (w) {
+		if (c->cap == 0) { /* unbuffered: take the value from the sender */
+			if (elem)
+				memcpy(elem, w->elem, c->elem_size);
+		} else {
+			/* Full buffer: take its head, and the sender's value goes to the tail, which is
+			 * the same slot, so it is ordered after everything already buffered. */
+			if (elem)
+				memcpy(elem, slot(c, c->recvx), c->elem_size);
+			memcpy(slot(c, c->recvx), w->elem, c->elem_size);
+			c->recvx = next_index(c, c->recvx);
+			c->sendx = c->recvx;
+		}
+		w->sel->ok = true;
+		*wake = w;
+		*st = CSP_OK;
+		return true;
+	}
+	if (count > 0) {
+		if (elem)
+			memcpy(elem, slot(c, c->recvx), c->elem_size);
+		c->recvx = next_index(c, c->recvx);
+		/* relaxed: as in send_now */
+		atomic_store_explicit(&c->count, count - 1, memory_order_relaxed);
+		*st = CSP_OK;
+		return true;
+	}
+	if (c->closed) {
+		if (elem)
+			memset(elem, 0, c->elem_size);
+		*st = CSP_CLOSED;
+		return true;
+	}
+	return false;
+}
+
+/* ---- Parking -------------------------------------------------------------------------------- */
+
+static void wake(const struct gochan_sync *y, struct waiter *w)
+{
+	if (w)
+		y->unpark(w->sel->parker); /* the last touch: w may be gone once this returns */
+}
+
+static bool expired(int64_t deadline)
+{
+	return deadline == CSP_POLL || (deadline != CSP_FOREVER && csp_now() >= deadline);
+}
+
+/* Wait until a peer claims the sel (its case index) or the deadline passes (SEL_CANCELLED). */
+static int sel_wait(const struct gochan_sync *y, struct sel *s, int64_t deadline)
+{
+	if (!y->park(s->parker, deadline)) {
+		int expected = SEL_WAITING;
+		if (atomic_compare_exchange_strong(&s->state, &expected, SEL_CANCELLED))
+			return SEL_CANCELLED;
+		/* A peer claimed it as the deadline passed; its unpark is on the way. */
+		y->park(s->parker, CSP_FOREVER);
+	}
+	return atomic_load(&s->state);
+}
+
+static void sel_init(const struct gochan_sync *y, struct sel *s)
+{
+	atomic_init(&s->state, SEL_WAITING);
+	s->ok = false;
+	y->park_init(s->parker);
+}
+
+/* Block one send or receive on c, whose lock the caller holds; releases it. */
+static int block_one(struct gochan *c, int dir, void *elem, int64_t deadline)
+{
+	const struct gochan_sync *y = c->sync;
+	struct sel s;
+	sel_init(y, &s);
+	struct waiter w = { .sel = &s, .elem = elem, .index = 0 };
+	struct waitq *q = dir == CSP_SEND ? &c->sendq : &c->recvq;
+	enqueue(q, &w);
+	y->unlock(c->lock);
+
+	int r = sel_wait(y, &s, deadline);
+	if (r == SEL_CANCELLED) {
+		y->lock(c->lock);
+		unqueue(q, &w);
+		y->unlock(c->lock);
+	}
+	y->park_destroy(s.parker);
+	return r == SEL_CANCELLED ? CSP_TIMEOUT : s.ok ? CSP_OK : CSP_CLOSED;
+}
+
+/* ---- Operations ----------------------------------------------------------------------------- */
+
+size_t gochan_size(const struct gochan_sync *sync, size_t elem_size, size_t cap)
+{
+	(void)sync;
+	return sizeof(struct gochan) + elem_size * cap;
+}
+
+int gochan_init(const struct gochan_sync *sync, void *self, size_t elem_size, size_t cap)
+{
+	struct gochan *c = self;
+	if (sync->lock_size > sizeof c->lock)
+		return EINVAL;
+	c->sync = sync;
+	c->elem_size = elem_size;
+	c->cap = cap;
+	c->buf = (unsigned char *)(c + 1);
+	atomic_init(&c->count, 0);
+	return sync->lock_init(c->lock);
+}
+
+void gochan_destroy(void *self)
+{
+	struct gochan *c = self;
+	c->sync->lock_destroy(c->lock);
+}
+
+size_t gochan_len(void *self)
+{
+	struct gochan *c = self;
+	/* relaxed: a snapshot, as Go's len(ch); pairs with nothing */
+	return atomic_load_explicit(&c->count, memory_order_relaxed);
+}
+
+int gochan_send(void *self, const void *elem, int64_t deadline)
+{
+	struct gochan *c = self;
+	struct waiter *w = NULL;
+	int st;
+	c->sync->lock(c->lock);
+	if (send_now(c, elem, &st, &w)) {
+		c->sync->unlock(c->lock);
+		wake(c->sync, w);
+		return st;
+	}
+	if (expired(deadline)) {
+		c->sync->unlock(c->lock);
+		return CSP_TIMEOUT;
+	}
+	return block_one(c, CSP_SEND, (void *)elem, deadline);
+}
+
+int gochan_recv(void *self, void *elem, int64_t deadline)
+{
+	struct gochan *c = self;
+	struct waiter *w = NULL;
+	int st;
+	c->sync->lock(c->lock);
+	if (recv_now(c, elem, &st, &w)) {
+		c->sync->unlock(c->lock);
+		wake(c->sync, w);
+		return st;
+	}
+	if (expired(deadline)) {
+		c->sync->unlock(c->lock);
+		return CSP_TIMEOUT;
+	}
+	return block_one(c, CSP_RECV, elem, deadline);
+}
+
+/* Claim every waiter of q for close: receivers get a zero value, everyone gets ok = false. */
+static void claim_all(struct gochan *c, struct waitq *q, struct waiter ***tail)
+{
+	struct waiter *w;
+	while ((w = dequeue(q)) != NULL) {
+		if (q == &c->recvq && w->elem)
+			memset(w->elem, 0, c->elem_size);
+		w->sel->ok = false;
+		w->wake_next = NULL;
+		**tail = w;
+		*tail = &w->wake_next;
+	}
+}
+
+int gochan_close(void *self)
+{
+	struct gochan *c = self;
+	const struct gochan_sync *y = c->sync;
+	y->lock(c->lock);
+	if (c->closed) {
+		y->unlock(c->lock);
+		return CSP_CLOSED;
+	}
+	c->closed = true;
+	struct waiter *list = NULL, **tail = &list;
+	claim_all(c, &c->recvq, &tail);
+	claim_all(c, &c->sendq, &tail);
+	y->unlock(c->lock);
+	/* Wake after unlocking (as chan.go does), so the woken do not run into the held lock. */
+	while (list) {
+		struct waiter *next = list->wake_next; /* read before the wake frees it */
+		wake(y, list);
+		list = next;
+	}
+	return CSP_OK;
+}
+
+/* ---- select ---------------------------------------------------------------------------------- */
+
+#define SELECT_STACK_CASES 8
+
+static int channel_cmp(const void *a, const void *b)
+{
+	uintptr_t x = (uintptr_t)((const struct gc_case *)a)->c;
+	uintptr_t y = (uintptr_t)((const struct gc_case *)b)->c;
+	return (x > y) - (x < y);
+}
+
+static void sort_by_channel(struct gc_case *a, size_t n)
+{
+	if (n > 4 * SELECT_STACK_CASES) {
+		qsort(a, n, sizeof *a, channel_cmp);
+		return;
+	}
+	/* Insertion sort: most selects have a handful of cases. */
+	for (size_t i = 1; i < n; i++) {
+		struct gc_case x = a[i];
+		size_t j = i;
+		while (j > 0 && (uintptr_t)a[j - 1].c > (uintptr_t)x.c) {
+			a[j] = a[j - 1];
+			j--;
+		}
+		a[j] = x;
+	}
+}
+
+static void lock_all(const struct gochan_sync *y, struct gc_case *byaddr, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (i == 0 || byaddr[i].c != byaddr[i - 1].c)
+			y->lock(byaddr[i].c->lock);
+}
+
+static void unlock_all(const struct gochan_sync *y, struct gc_case *byaddr, size_t n)
+{
+	for (size_t i = n; i-- > 0;)
+		if (i == 0 || byaddr[i].c != byaddr[i - 1].c)
+			y->unlock(byaddr[i].c->lock);
+}
+
+/* Pass 1, all locks held: perform the first ready case in a uniformly random order. */
+static int select_ready(csp_case *cases, struct gc_case *order, size_t m, struct waiter **w)
+{
+	for (size_t k = 0; k < m; k++) {
+		int i = order[k].index, st;
+		struct gochan *c = order[k].c;
+		bool done = cases[i].dir == CSP_RECV ? recv_now(c, cases[i].buf, &st, w)
+						     : send_now(c, cases[i].buf, &st, w);
+		if (done) {
+			cases[i].ok = st == CSP_OK;
+			return i;
+		}
+	}
+	return SEL_WAITING;
+}
+
+static int select_block(csp_case *cases, struct gc_case *byaddr, size_t m, int64_t deadline,
+	struct waiter *ws)
+{
+	const struct gochan_sync *y = byaddr[0].c->sync;
+	struct sel s;
+	sel_init(y, &s);
+	for (size_t k = 0; k < m; k++) { /* pass 2: a waiter on every channel */
+		int i = byaddr[k].index;
+		ws[k] = (struct waiter){ .sel = &s, .elem = cases[i].buf, .index = i };
+		enqueue(cases[i].dir == CSP_SEND ? &byaddr[k].c->sendq : &byaddr[k].c->recvq, &ws[k]);
+	}
+	unlock_all(y, byaddr, m);
+
+	int r = sel_wait(y, &s, deadline);
+	for (size_t k = 0; k < m; k++) { /* pass 3: withdraw the waiters no peer took */
+		struct gochan *c = byaddr[k].c;
+		y->lock(c->lock);
+		unqueue(cases[byaddr[k].index].dir == CSP_SEND ? &c->sendq : &c->recvq, &ws[k]);
+		y->unlock(c->lock);
+	}
+	y->park_destroy(s.parker);
+	if (r == SEL_CANCELLED)
+		return CSP_SELECT_TIMEOUT;
+	cases[r].ok = s.ok;
+	return r;
+}
+
+int gochan_select(csp_case *cases, size_t n, int64_t deadline)
+{
+	struct gc_case small[2 * SELECT_STACK_CASES];
+	struct waiter small_w[SELECT_STACK_CASES];
+	struct gc_case *mem = n <= SELECT_STACK_CASES ? small : malloc(2 * n * sizeof *mem);
+	struct waiter *ws = n <= SELECT_STACK_CASES ? small_w : malloc(n * sizeof *ws);
+	if (!mem || !ws)
+		csp_fatal("csplab: out of memory in select");
+	struct gc_case *order = mem, *byaddr = mem + n;
+
+	/* The poll order: an inside-out Fisher-Yates shuffle of the cases with a channel. */
+	size_t m = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (!cases[i].ch)
+			continue;
+		size_t j = csp_fastrandn((uint32_t)m + 1);
+		if (j != m)
+			order[m] = order[j];
+		order[j] = (struct gc_case){ csp_chan_self(cases[i].ch), (int)i };
+		m++;
+	}
+	memcpy(byaddr, order, m * sizeof *order);
+	sort_by_channel(byaddr, m);
+
+	struct waiter *w = NULL;
+	int r;
+	const struct gochan_sync *y = m ? byaddr[0].c->sync : NULL;
+	if (m == 0) { /* the core never passes only nil channels; be safe if called directly */
+		r = CSP_SELECT_TIMEOUT;
+	} else {
+		lock_all(y, byaddr, m);
+		r = select_ready(cases, order, m, &w);
+		if (r != SEL_WAITING) {
+			unlock_all(y, byaddr, m);
+			wake(y, w);
+		} else if (expired(deadline)) {
+			unlock_all(y, byaddr, m);
+			r = CSP_SELECT_TIMEOUT;
+		} else {
+			r = select_block(cases, byaddr, m, deadline, ws);
+		}
+	}
+	if (mem != small) {
+		free(mem);
+		free(ws);
+	}
+	return r;
+}

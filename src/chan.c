@@ -1,0 +1,158 @@
+/*
+ * The user API of channels and select: creation, nil-channel semantics, the try/timeout
+ * variants, and dispatch to the bound implementation.
+ *
+ * Implementations see one blocking entry point per operation, with a deadline (CSP_POLL for the
+ * try-variants, CSP_FOREVER for plain blocking), so each has a single slow path.
+ */
+#include "internal.h"
+
+#include <errno.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define CHAN_HEAD offsetof(struct csp_chan, state)
+
+csp_chan *csp_chan_make_ops(const csp_chan_ops *ops, size_t elem_size, size_t cap)
+{
+	if (!ops || elem_size == 0 || (cap != 0 && elem_size > SIZE_MAX / 2 / cap)) {
+		errno = EINVAL;
+		return NULL;
+	}
+	csp_chan *c = csp__obj_alloc(CHAN_HEAD, ops->size(elem_size, cap));
+	if (!c)
+		return NULL;
+	c->ops = ops;
+	c->elem_size = elem_size;
+	c->cap = cap;
+	int rc = ops->init(c->state, elem_size, cap);
+	if (rc != 0) {
+		free(c);
+		errno = rc;
+		return NULL;
+	}
+	return c;
+}
+
+csp_chan *csp_chan_make(const char *impl, size_t elem_size, size_t cap)
+{
+	return csp_chan_make_ops(csp__resolve(CSP_PRIM_CHAN, impl), elem_size, cap);
+}
+
+void csp_chan_free(csp_chan *c)
+{
+	if (!c)
+		return;
+	if (c->ops->destroy)
+		c->ops->destroy(c->state);
+	free(c);
+}
+
+void *csp_chan_self(csp_chan *c) { return c->state; }
+const csp_chan_ops *csp_chan_ops_of(csp_chan *c) { return c->ops; }
+size_t csp_chan_len(csp_chan *c) { return c ? c->ops->len(c->state) : 0; }
+size_t csp_chan_cap(csp_chan *c) { return c ? c->cap : 0; }
+size_t csp_chan_elem_size(csp_chan *c) { return c ? c->elem_size : 0; }
+const char *csp_chan_impl(csp_chan *c) { return c ? c->ops->info.name : "nil"; }
+
+/* A nil channel never becomes ready: wait out the deadline (forever for CSP_FOREVER). */
+static int wait_nil(int64_t deadline)
+{
+	for (;;) {
+		int64_t left = deadline - csp_now();
+		if (left <= 0)
+			return CSP_TIMEOUT;
+		csp_sleep(left < CSP_SECOND ? left : CSP_SECOND);
+	}
+}
+
+/* The try-variants report "would block" where the deadline variants report a timeout. */
+static int polled(int status)
+{
+	return status == CSP_TIMEOUT ? CSP_WOULDBLOCK : status;
+}
+
+static int send_until(csp_chan *c, const void *elem, int64_t deadline)
+{
+	return c ? c->ops->send(c->state, elem, deadline) : wait_nil(deadline);
+}
+
+static int recv_until(csp_chan *c, void *elem, bool *ok, int64_t deadline)
+{
+	int st = c ? c->ops->recv(c->state, elem, deadline) : wait_nil(deadline);
+	if (ok)
+		*ok = st == CSP_OK;
+	return st;
+}
+
+int csp_chan_send(csp_chan *c, const void *elem)
+{
+	return send_until(c, elem, CSP_FOREVER);
+}
+
+int csp_chan_trysend(csp_chan *c, const void *elem)
+{
+	return polled(send_until(c, elem, CSP_POLL));
+}
+
+int csp_chan_send_timeout(csp_chan *c, const void *elem, csp_duration d)
+{
+	return send_until(c, elem, csp_deadline_after(d));
+}
+
+int csp_chan_recv(csp_chan *c, void *elem, bool *ok)
+{
+	return recv_until(c, elem, ok, CSP_FOREVER);
+}
+
+int csp_chan_tryrecv(csp_chan *c, void *elem, bool *ok)
+{
+	return polled(recv_until(c, elem, ok, CSP_POLL));
+}
+
+int csp_chan_recv_timeout(csp_chan *c, void *elem, bool *ok, csp_duration d)
+{
+	return recv_until(c, elem, ok, csp_deadline_after(d));
+}
+
+int csp_chan_close(csp_chan *c)
+{
+	if (!c)
+		csp_fatal(CSP_MSG_CLOSE_NIL);
+	return c->ops->close(c->state);
+}
+
+/* ---- select --------------------------------------------------------------------------------- */
+
+static int select_until(csp_case *cases, size_t n, int64_t deadline)
+{
+	const csp_chan_ops *ops = NULL;
+	for (size_t i = 0; i < n; i++) {
+		if (cases[i].dir != CSP_RECV && cases[i].dir != CSP_SEND)
+			csp_fatal("csplab: select case direction is neither CSP_RECV nor CSP_SEND");
+		if (!cases[i].ch)
+			continue;
+		if (!ops)
+			ops = cases[i].ch->ops;
+		else if (cases[i].ch->ops != ops)
+			csp_fatal("csplab: select over channels of different implementations");
+	}
+	if (!ops) { /* only nil channels (or none): only the deadline can end it */
+		wait_nil(deadline);
+		return CSP_SELECT_TIMEOUT;
+	}
+	return ops->select(cases, n, deadline);
+}
+
+int csp_select(csp_case *cases, size_t n, bool has_default)
+{
+	int r = select_until(cases, n, has_default ? CSP_POLL : CSP_FOREVER);
+	return r == CSP_SELECT_TIMEOUT ? CSP_SELECT_DEFAULT : r;
+}
+
+int csp_select_timeout(csp_case *cases, size_t n, csp_duration d)
+{
+	return select_until(cases, n, csp_deadline_after(d));
+}

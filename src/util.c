@@ -1,0 +1,92 @@
+/* Small helpers shared by the core and the implementations: time, randomness, fatal errors. */
+#define _GNU_SOURCE
+#include "internal.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+int64_t csp_now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * CSP_SECOND + ts.tv_nsec;
+}
+
+int64_t csp_deadline_after(csp_duration d)
+{
+	if (d <= 0)
+		return CSP_POLL;
+	int64_t now = csp_now();
+	return d > CSP_FOREVER - now ? CSP_FOREVER : now + d;
+}
+
+const char *csp_status_str(int status)
+{
+	switch (status) {
+	case CSP_OK: return "ok";
+	case CSP_CLOSED: return "closed";
+	case CSP_WOULDBLOCK: return "would block";
+	case CSP_TIMEOUT: return "timeout";
+	default: return "unknown status";
+	}
+}
+
+_Noreturn void csp_fatal(const char *msg)
+{
+	/* One write, so the message is not interleaved with other threads' output. */
+	char line[256];
+	int n = snprintf(line, sizeof line, "fatal error: %s\n", msg);
+	if (n > 0)
+		(void)!write(STDERR_FILENO, line, (size_t)n < sizeof line ? (size_t)n : sizeof line - 1);
+	abort();
+}
+
+/*
+ * wyrand (Wang Yi's generator, as Go's runtime.fastrand uses on 64-bit targets): one multiply per
+ * number, a per-thread state, good enough statistics for select's uniform choice.
+ */
+static _Thread_local uint64_t rand_state;
+
+uint32_t csp_fastrand(void)
+{
+	if (rand_state == 0) {
+		/* Seed from the clock and the state's own address, which differs per thread. */
+		rand_state = (uint64_t)csp_now() ^ (uint64_t)(uintptr_t)&rand_state;
+	}
+	rand_state += 0xa0761d6478bd642fULL;
+	__uint128_t m = (__uint128_t)rand_state * (rand_state ^ 0xe7037ed1a0b428dbULL);
+	return (uint32_t)((uint64_t)(m >> 64) ^ (uint64_t)m);
+}
+
+uint32_t csp_fastrandn(uint32_t n)
+{
+	/* Lemire's multiply-shift: maps [0, 2^32) onto [0, n) with negligible bias for small n. */
+	return (uint32_t)(((uint64_t)csp_fastrand() * n) >> 32);
+}
+
+int csp_ncpu(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+	return n < 1 ? 1 : (int)n;
+}
+
+void *csp__obj_alloc(size_t head, size_t state)
+{
+	size_t total = head + state;
+	if (total < head) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	total = (total + CSP_CACHE_LINE - 1) & ~(size_t)(CSP_CACHE_LINE - 1);
+	void *p = aligned_alloc(CSP_CACHE_LINE, total);
+	if (p == NULL) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	memset(p, 0, total);
+	return p;
+}

@@ -1,0 +1,136 @@
+/*
+ * The conformance suite's harness: one test body per behaviour, run over every registered
+ * implementation of its primitive.
+ *
+ * How a test runs. The CMocka test function (runner.c) runs the body as a task in the
+ * implementation's family runtime and waits for it with a deadline. So a body may block freely:
+ * a broken implementation that hangs makes the test fail with "timed out" and the last progress
+ * note, never a stuck CI job. Bodies and the tasks they spawn never call CMocka: CMocka's asserts
+ * are not thread-safe (they longjmp on the wrong stack). They use T_CHECK / t_fail, which record
+ * the first failure; the CMocka thread turns it into the test's failure message.
+ *
+ * Tests with .direct = true run on the CMocka thread itself with no runtime (forked misuse
+ * checks).
+ */
+#ifndef CSPLAB_TESTS_HARNESS_H
+#define CSPLAB_TESTS_HARNESS_H
+
+#include <csplab/csplab.h>
+#include <csplab/impl.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+typedef struct tctx tctx;
+
+struct tcase {
+	const char *name;    /* Go's test name where it is a port: "TestChan" */
+	enum csp_prim prim;  /* run over every implementation of this primitive */
+	void (*body)(tctx *t);
+	unsigned requires;   /* csp_prop bits the behaviour needs; absent: recorded, not failed */
+	unsigned forbids;    /* csp_prop bits with which the behaviour is not promised */
+	bool direct;         /* run on the CMocka thread, without a runtime (fork-based tests) */
+};
+
+/* The tables, one per test file, each ended by an entry with name == NULL. */
+extern const struct tcase chan_tests[];
+extern const struct tcase select_tests[];
+extern const struct tcase mutex_tests[];
+extern const struct tcase rwlock_tests[];
+extern const struct tcase waitgroup_tests[];
+extern const struct tcase task_tests[];
+
+struct tobj { /* an object to free after a passing test */
+	struct tobj *next;
+	enum csp_prim prim;
+	void *obj;
+};
+
+struct tctx {
+	const struct tcase *tc;
+	const csp_info *impl; /* the implementation under test (its ops table) */
+	const csp_runtime_ops *rt;
+	int64_t deadline;     /* csp_now() by which the body must be done */
+	_Atomic int failed;
+	_Atomic int msg_ready; /* msg is complete */
+	char msg[512];        /* the first failure */
+	_Atomic(struct tobj *) objs;
+	_Atomic(const char *) progress; /* a static string: where the body is */
+};
+
+/* ---- Failing --------------------------------------------------------------------------------- */
+
+/* Record a failure (thread-safe; the first one is kept). Callers then return. */
+void t_fail_at(tctx *t, const char *file, int line, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+#define t_fail(t, ...) t_fail_at((t), __FILE__, __LINE__, __VA_ARGS__)
+
+/* If !cond: record the failure and return from the calling (void) function. */
+#define T_CHECK(t, cond, ...)                                                                      \
+	do {                                                                                           \
+		if (!(cond)) {                                                                             \
+			t_fail_at((t), __FILE__, __LINE__, "check failed: %s: " _T_FIRST(__VA_ARGS__),          \
+				#cond _T_REST(__VA_ARGS__));                                                   \
+			return;                                                                                \
+		}                                                                                          \
+	} while (0)
+#define _T_FIRST(fmt, ...) fmt
+#define _T_REST(fmt, ...) , ##__VA_ARGS__
+
+/* Equality of two integers with both values in the message. */
+#define T_CHECK_EQ(t, a, b)                                                                        \
+	T_CHECK(t, (int64_t)(a) == (int64_t)(b), "%s = %lld, %s = %lld", #a, (long long)(a), #b,        \
+		(long long)(b))
+
+static inline bool t_failed(tctx *t)
+{
+	return atomic_load(&t->failed) != 0;
+}
+
+/* Say where the body is, for the timeout message. `where` must be a string literal. */
+static inline void t_progress(tctx *t, const char *where)
+{
+	atomic_store(&t->progress, where);
+}
+
+/* ---- Objects of the implementation under test -------------------------------------------------- */
+/* Each fails the test (and returns NULL) if creation fails. Freed after the test passes. */
+csp_chan *t_chan(tctx *t, size_t elem_size, size_t cap);
+csp_mutex *t_mutex(tctx *t);
+csp_rwlock *t_rwlock(tctx *t);
+csp_waitgroup *t_wg(tctx *t);
+
+/* Runner only: free what t_chan & co. made. */
+void t_free_objects(tctx *t);
+
+/* ---- Tasks ------------------------------------------------------------------------------------ */
+
+/* A group of tasks to wait for, independent of the implementation under test. */
+typedef struct tgroup {
+	_Atomic int64_t pending;
+} tgroup;
+
+/* Spawn fn(arg) in the runtime under test, counted in g. Fails the test if spawn fails. */
+bool t_go(tctx *t, tgroup *g, csp_task_fn fn, void *arg);
+/* Wait (bounded by the test's deadline) until every task of g returned. On timeout, fails the
+ * test with "timed out waiting for N task(s): <what>" and returns false. */
+bool t_wait(tctx *t, tgroup *g, const char *what);
+/* Wait, bounded, until *flag becomes nonzero (acquire). Fails the test on timeout. */
+bool t_wait_flag(tctx *t, _Atomic int *flag, const char *what);
+
+/* ---- Sizes -------------------------------------------------------------------------------------- */
+
+/* Online CPUs. Task counts derive from it so the suite scales with the machine. */
+int t_ncpu(void);
+/* Iteration count n, reduced under sanitizers (which slow code 5-20x); at least 1. */
+int64_t t_iters(int64_t n);
+/* True in a sanitizer build. */
+bool t_sanitized(void);
+
+/* ---- Fatal misuse (direct tests only) --------------------------------------------------------- */
+
+/* Run fn(arg) in a forked child and check that it dies (abort or nonzero exit) printing
+ * `message` on stderr. Fails the test otherwise. */
+void t_expect_fatal(tctx *t, void (*fn)(void *), void *arg, const char *message);
+
+#endif /* CSPLAB_TESTS_HARNESS_H */

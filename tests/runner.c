@@ -1,0 +1,218 @@
+/*
+ * csplab-conformance: runs the conformance suite (CMocka) over every registered implementation.
+ *
+ *   csplab-conformance --list                       one line per test: <prim> <impl> <test>
+ *   csplab-conformance [--prim P] [--impl NAME] [--test NAME] [--timeout SECONDS]
+ *
+ * ctest runs one process per (implementation, test), so a test that hangs or crashes takes no
+ * other test with it and ctest names the implementation and the test that failed.
+ * Exit status: 0 all passed, 1 a test failed, 2 bad usage, 77 everything selected was recorded
+ * as absent (the implementation lacks a property the test needs).
+ */
+#define _GNU_SOURCE
+#include "harness.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define EXIT_ABSENT 77
+
+static const struct tcase *const tables[] = {
+	chan_tests, select_tests, mutex_tests, rwlock_tests, waitgroup_tests, task_tests,
+};
+
+struct selected {
+	const struct tcase *tc;
+	const csp_info *impl;
+};
+
+static int64_t test_timeout; /* ns a body may run */
+static int n_absent;
+
+static unsigned prop_gap(const struct tcase *tc, const csp_info *impl)
+{
+	return (tc->requires & ~impl->props) | (tc->forbids & impl->props);
+}
+
+struct body_run {
+	tctx *t;
+	_Atomic int done;
+};
+
+static void body_task(void *p)
+{
+	struct body_run *r = p;
+	r->t->tc->body(r->t);
+	/* release: publishes the body's writes (failure message included) to the CMocka thread */
+	atomic_store_explicit(&r->done, 1, memory_order_release);
+}
+
+/* Wait on the CMocka thread (an OS thread outside any runtime) until the body is done. */
+static bool wait_body(struct body_run *r, int64_t until)
+{
+	struct timespec tick = { 0, 200 * 1000 };
+	while (!atomic_load_explicit(&r->done, memory_order_acquire)) { /* pairs with body_task */
+		if (csp_now() > until)
+			return false;
+		nanosleep(&tick, NULL);
+		if (tick.tv_nsec < 5 * 1000 * 1000)
+			tick.tv_nsec *= 2;
+	}
+	return true;
+}
+
+static void run_one(void **state)
+{
+	const struct selected *s = *state;
+	unsigned gap = prop_gap(s->tc, s->impl);
+	if (gap) {
+		unsigned bit = gap & -gap;
+		print_message("csplab: %s/%s: property %s \"%s\": %s recorded as absent\n",
+			csp_prim_name(s->tc->prim), s->impl->name,
+			(s->tc->requires & bit) ? "missing" : "declared", csp_prop_name(bit),
+			s->tc->name);
+		n_absent++;
+		skip();
+	}
+
+	tctx *t = calloc(1, sizeof *t); /* leaked if the body hangs: its tasks may still use it */
+	assert_non_null(t);
+	t->tc = s->tc;
+	t->impl = s->impl;
+	t->rt = csp_runtime_for(s->impl->family);
+	t->deadline = csp_now() + test_timeout;
+	if (s->tc->direct) {
+		s->tc->body(t);
+	} else {
+		struct body_run *r = calloc(1, sizeof *r);
+		assert_non_null(r);
+		r->t = t;
+		csp_runtime_set_current(t->rt);
+		int rc = t->rt->spawn(body_task, r);
+		if (rc != 0)
+			fail_msg("cannot start the test body in runtime '%s': %s", t->rt->name,
+				strerror(rc));
+		/* Grace beyond the body's own deadline, so its bounded waits report first. */
+		if (!wait_body(r, t->deadline + 5 * CSP_SECOND)) {
+			const char *where = atomic_load(&t->progress);
+			fail_msg("%s on '%s' timed out after %lld s (last progress: %s)%s%s",
+				s->tc->name, s->impl->name, (long long)(test_timeout / CSP_SECOND),
+				where ? where : "none recorded",
+				atomic_load(&t->msg_ready) ? "; first failure: " : "",
+				atomic_load(&t->msg_ready) ? t->msg : "");
+		}
+		free(r);
+	}
+	if (atomic_load(&t->failed))
+		fail_msg("%s on '%s': %s", s->tc->name, s->impl->name, t->msg);
+	t_free_objects(t);
+	free(t);
+}
+
+static _Noreturn void usage(const char *why)
+{
+	if (why)
+		fprintf(stderr, "csplab-conformance: %s\n", why);
+	fprintf(stderr, "usage: csplab-conformance [--list] [--prim chan|mutex|rwlock|waitgroup] "
+			"[--impl NAME] [--test NAME] [--timeout SECONDS]\n");
+	exit(2);
+}
+
+static bool selected_by(const char *filter, const char *value)
+{
+	return !filter || strcmp(filter, value) == 0;
+}
+
+int main(int argc, char **argv)
+{
+	const char *prim = NULL, *impl = NULL, *test = NULL;
+	bool list = false;
+	double timeout_s = t_sanitized() ? 90 : 30;
+	const char *env_timeout = getenv("CSPLAB_TEST_TIMEOUT");
+	if (env_timeout)
+		timeout_s = atof(env_timeout);
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		const char *v = i + 1 < argc ? argv[i + 1] : NULL;
+		if (strcmp(a, "--list") == 0) {
+			list = true;
+			continue;
+		}
+		if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0)
+			usage(NULL);
+		if (!v)
+			usage("missing value after an option");
+		if (strcmp(a, "--prim") == 0)
+			prim = v;
+		else if (strcmp(a, "--impl") == 0)
+			impl = v;
+		else if (strcmp(a, "--test") == 0)
+			test = v;
+		else if (strcmp(a, "--timeout") == 0)
+			timeout_s = atof(v);
+		else
+			usage("unknown option");
+		i++;
+	}
+	if (timeout_s <= 0)
+		usage("--timeout must be a positive number of seconds");
+	test_timeout = (int64_t)(timeout_s * CSP_SECOND);
+
+	size_t cap = 0, n = 0;
+	struct selected *sel = NULL;
+	struct CMUnitTest *tests = NULL;
+	for (size_t i = 0; i < csp_registry_count(); i++) {
+		const csp_entry *e = csp_registry_at(i);
+		if (!selected_by(prim, csp_prim_name(e->prim)) || !selected_by(impl, e->info->name))
+			continue;
+		for (size_t k = 0; k < sizeof tables / sizeof tables[0]; k++) {
+			for (const struct tcase *tc = tables[k]; tc->name; tc++) {
+				if (tc->prim != e->prim || !selected_by(test, tc->name))
+					continue;
+				if (list) {
+					printf("%s %s %s\n", csp_prim_name(e->prim), e->info->name, tc->name);
+					continue;
+				}
+				if (n == cap) {
+					cap = cap ? 2 * cap : 64;
+					sel = realloc(sel, cap * sizeof *sel);
+					tests = realloc(tests, cap * sizeof *tests);
+					if (!sel || !tests)
+						usage("out of memory");
+				}
+				sel[n] = (struct selected){ tc, e->info };
+				char *name;
+				if (asprintf(&name, "%s/%s/%s", csp_prim_name(e->prim), e->info->name,
+					    tc->name) < 0)
+					usage("out of memory");
+				tests[n] = (struct CMUnitTest){ .name = name, .test_func = run_one };
+				n++;
+			}
+		}
+	}
+	if (list)
+		return 0;
+	if (n == 0) {
+		fprintf(stderr, "csplab-conformance: no test matches%s%s%s%s%s%s (see --list)\n",
+			prim ? " --prim " : "", prim ? prim : "", impl ? " --impl " : "",
+			impl ? impl : "", test ? " --test " : "", test ? test : "");
+		return 2;
+	}
+	for (size_t i = 0; i < n; i++)
+		tests[i].initial_state = &sel[i];
+
+	int failed = _cmocka_run_group_tests("csplab conformance", tests, n, NULL, NULL);
+	int status = failed ? 1 : (size_t)n_absent == n ? EXIT_ABSENT : 0;
+	for (size_t i = 0; i < n; i++)
+		free((char *)tests[i].name);
+	free(tests);
+	free(sel);
+	return status;
+}
