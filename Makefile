@@ -24,7 +24,7 @@ SAN_asan := address
 SAN_clang :=
 CC_clang := clang
 
-.PHONY: all deps test test-release test-tsan test-asan list bench clean
+.PHONY: all deps test list bench clean
 
 all: build-release
 

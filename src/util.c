@@ -3,6 +3,7 @@
 #include "internal.h"
 
 #include <errno.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -70,8 +71,16 @@ uint32_t csp_fastrandn(uint32_t n)
 
 int csp_ncpu(void)
 {
-	long n = sysconf(_SC_NPROCESSORS_ONLN);
-	return n < 1 ? 1 : (int)n;
+	/* Cached: sysconf reads /sys, and spin loops ask. relaxed: any thread computes the same
+	 * value, so a racing first call only repeats the work. */
+	static _Atomic int cached;
+	int n = atomic_load_explicit(&cached, memory_order_relaxed);
+	if (n == 0) {
+		long v = sysconf(_SC_NPROCESSORS_ONLN);
+		n = v < 1 ? 1 : (int)v;
+		atomic_store_explicit(&cached, n, memory_order_relaxed);
+	}
+	return n;
 }
 
 void *csp__obj_alloc(size_t head, size_t state)

@@ -1,5 +1,6 @@
 /*
- * mutex/broken-nonexclusive: a mutex that does not exclude. lock() and trylock() always succeed.
+ * mutex/broken-nonexclusive: a mutex that does not exclude. lock() always succeeds at once;
+ * trylock() is honest (fails while held), so only the suite's exclusion checks can catch it.
  *
  * Built only into csplab-conformance-selftest, never into the library: the suite must fail it
  * (TestMutex), which proves the suite can fail. It keeps Go's misuse check so that it is broken
@@ -28,8 +29,9 @@ static void lock(void *self)
 
 static bool trylock(void *self)
 {
-	lock(self);
-	return true;
+	struct mutex *m = self;
+	int free = 0;
+	return atomic_compare_exchange_strong(&m->held, &free, 1);
 }
 
 static void unlock(void *self)

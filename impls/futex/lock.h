@@ -1,0 +1,52 @@
+/*
+ * The futex family's internal lock: Drepper's three-state mutex ("Futexes Are Tricky", 2011,
+ * mutex3) with a bounded spin. mutex.c registers it as `mutex futex`; the RW lock uses it as its
+ * writers' lock and the channel as its channel lock.
+ *
+ * Word: FXLOCK_FREE 0 | FXLOCK_HELD 1 (nobody sleeps) | FXLOCK_CONTENDED 2 (sleepers possible).
+ * Invariant: a task sleeps on the word only after setting it to FXLOCK_CONTENDED, so an unlock
+ * that finds FXLOCK_HELD has nobody to wake and makes no syscall.
+ * Progress: deadlock-free, not fair (a newcomer may overtake a woken sleeper).
+ */
+#ifndef CSPLAB_IMPLS_FUTEX_LOCK_H
+#define CSPLAB_IMPLS_FUTEX_LOCK_H
+
+#include "futex.h"
+
+enum { FXLOCK_FREE = 0, FXLOCK_HELD = 1, FXLOCK_CONTENDED = 2 };
+
+/* Spin reads before sleeping: about a microsecond here, far below the ~20 µs that a futex
+ * sleep/wake round trip costs on this class of machine (docs: shared notes). */
+#define FXLOCK_SPIN 100
+
+typedef struct fxlock {
+	_Atomic uint32_t word;
+} fxlock;
+
+static inline bool fxlock_trylock(fxlock *l)
+{
+	uint32_t c = FXLOCK_FREE;
+	/* acquire: starts the critical section; pairs with the release exchange in fxlock_unlock */
+	return atomic_compare_exchange_strong_explicit(&l->word, &c, FXLOCK_HELD,
+		memory_order_acquire, memory_order_relaxed);
+}
+
+void fxlock_lock_slow(fxlock *l);
+
+static inline void fxlock_lock(fxlock *l)
+{
+	if (!fxlock_trylock(l))
+		fxlock_lock_slow(l);
+}
+
+/* Returns false (and changes nothing) if the lock was not held: the caller reports misuse. */
+static inline bool fxlock_unlock(fxlock *l)
+{
+	/* release: publishes the critical section; pairs with the acquiring CAS/exchange in lock */
+	uint32_t old = atomic_exchange_explicit(&l->word, FXLOCK_FREE, memory_order_release);
+	if (old == FXLOCK_CONTENDED)
+		futex_wake(&l->word, 1);
+	return old != FXLOCK_FREE;
+}
+
+#endif /* CSPLAB_IMPLS_FUTEX_LOCK_H */
