@@ -130,7 +130,7 @@ static void test_mutex_exclusion(tctx *t)
 	run_hammer(t, m, tasks, per_task(t_iters(8000), tasks), 0, 3);
 }
 
-/* ---- TryLock from several tasks ---------------------------------------------------------------- */
+/* ---- TryLock from several tasks -------------------------------------------------------------- */
 
 struct try_probe {
 	csp_mutex *m;
@@ -187,7 +187,7 @@ static void test_mutex_trylock(tctx *t)
 	csp_mutex_unlock(m);
 }
 
-/* ---- Unlock by another task --------------------------------------------------------------------- */
+/* ---- Unlock by another task ------------------------------------------------------------------ */
 
 static void lock_task(void *arg)
 {
@@ -244,7 +244,7 @@ static void test_mutex_unlock_other_task(tctx *t)
 	csp_mutex_unlock(m);
 }
 
-/* ---- Fairness ------------------------------------------------------------------------------------ */
+/* ---- Fairness -------------------------------------------------------------------------------- */
 
 struct fairness {
 	csp_mutex *m;
@@ -294,7 +294,7 @@ static void test_mutex_fairness(tctx *t)
 		"the mutex (Go's bound: 10 s)", (double)took / CSP_SECOND);
 }
 
-/* ---- Misuse --------------------------------------------------------------------------------------- */
+/* ---- Misuse ---------------------------------------------------------------------------------- */
 
 struct misuse {
 	const char *impl;

@@ -118,7 +118,7 @@ static void nbsel_task(void *arg)
  * default must never take the default. */
 static void nonblock_select_race(tctx *t, bool close_c2)
 {
-	int64_t n = t_iters(2000);
+	int64_t n = t_iters(10000);
 	csp_chan *done = t_chan(t, sizeof(bool), 1);
 	if (!done)
 		return;
@@ -149,7 +149,7 @@ static void nonblock_select_race(tctx *t, bool close_c2)
 		(long long)i - 1);
 }
 
-/* runtime/chan_test.go TestNonblockSelectRace (Go's -short 1000 rounds, here 2000). */
+/* runtime/chan_test.go TestNonblockSelectRace (Go: 100000 rounds, -short 1000; here 10000). */
 static void test_nonblock_select_race(tctx *t)
 {
 	t_progress(t, "TestNonblockSelectRace");
@@ -298,7 +298,7 @@ static void test_select_stress(tctx *t)
 {
 	static const size_t caps[STRESS_CHANS] = { 0, 0, 2, 3 };
 	t_progress(t, "TestSelectStress");
-	struct stress s = { .t = t, .n = (int)t_iters(4000) };
+	struct stress s = { .t = t, .n = (int)t_iters(10000) }; /* Go's -short N */
 	for (int k = 0; k < STRESS_CHANS; k++) {
 		s.c[k] = t_chan(t, sizeof(int), caps[k]);
 		if (!s.c[k])
@@ -604,7 +604,7 @@ static void ds_mux_task(void *arg)
 static void test_double_select_go(tctx *t)
 {
 	t_progress(t, "doubleselect.go");
-	struct double_select ds = { .t = t, .n = (int)t_iters(5000) };
+	struct double_select ds = { .t = t, .n = (int)t_iters(20000) }; /* Go: 100000 */
 	for (int k = 0; k < 4; k++)
 		if (!(ds.c[k] = t_chan(t, sizeof(int), 0)))
 			return;
