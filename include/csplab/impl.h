@@ -48,6 +48,8 @@ enum csp_prop {
 	/* Mutex/RW lock: only the task that locked may unlock (glibc's pthread_mutex, by POSIX).
 	 * Go's locks are not owned; with this flag the cross-task unlock test is recorded as absent. */
 	CSP_PROP_OWNED = 1u << 2,
+	/* Benchmark-only: does no synchronisation at all; measures the harness's own overhead. */
+	CSP_PROP_NULL = 1u << 30,
 	/* Test-only: a deliberately broken implementation. Never listed by `make list`. */
 	CSP_PROP_BROKEN = 1u << 31,
 };

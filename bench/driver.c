@@ -1,0 +1,280 @@
+/*
+ * csplab-bench: every scenario over every registered implementation, through Google Benchmark.
+ *
+ *   csplab-bench [--list] [--impl NAME] [--profile smoke|quick|full] [--out FILE.jsonl]
+ *                [--benchmark_filter=REGEX] [other --benchmark_* flags]
+ *
+ * --out appends one JSON object per line: first {"context": {...}} describing the machine and the
+ * build, then every result as it finishes (Google Benchmark's fields), so an interrupted run keeps
+ * what it completed. bench/run.py turns that into reports/<run-id>/results.json and the report.
+ */
+#define _GNU_SOURCE
+#include "bench.h"
+#include "harness_internal.h"
+#include "shim/gbench.h"
+
+#include <errno.h>
+#include <gnu/libc-version.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/utsname.h>
+
+#ifndef CSPLAB_BUILD_FLAGS
+#define CSPLAB_BUILD_FLAGS "unknown"
+#endif
+
+static const struct bench_scenario *scenarios[256];
+static size_t n_scenarios;
+
+void bench_register(const struct bench_scenario *s)
+{
+	if (n_scenarios == sizeof scenarios / sizeof scenarios[0]) {
+		fprintf(stderr, "csplab-bench: too many scenarios (raise the limit in driver.c)\n");
+		exit(2);
+	}
+	scenarios[n_scenarios++] = s;
+}
+
+struct instance {
+	const struct bench_scenario *s;
+	const csp_info *impl;
+	int64_t args[BENCH_MAX_ARGS];
+};
+
+/* The waitgroup b_go/b_wait use: one of the implementation's own family that parks (a coroutine
+ * must wait by parking), else glibc-based pthread's. */
+static const csp_waitgroup_ops *latch_ops(const csp_info *impl)
+{
+	for (size_t i = 0; i < csp_registry_count(); i++) {
+		const csp_entry *e = csp_registry_at(i);
+		if (e->prim == CSP_PRIM_WAITGROUP && strcmp(e->info->family, impl->family) == 0 &&
+			!(e->info->props & (CSP_PROP_SPINS | CSP_PROP_NULL | CSP_PROP_BROKEN)))
+			return (const csp_waitgroup_ops *)e->info;
+	}
+	return csp_lookup(CSP_PRIM_WAITGROUP, "pthread");
+}
+
+static void body_task(void *p)
+{
+	bench_b *b = p;
+	b_start_timer(b);
+	b->scenario->run(b);
+	b_stop_timer(b);
+}
+
+static void run_instance(gb_state *st, void *ctx)
+{
+	const struct instance *in = ctx;
+	int64_t n = gb_max_iterations(st);
+	while (gb_keep_running_batch(st, n)) {
+		bench_b *b = calloc(1, sizeof *b);
+		if (!b) {
+			gb_skip_with_error(st, "out of memory");
+			return;
+		}
+		b->n = n;
+		b->procs = csp_ncpu();
+		b->impl = in->impl;
+		b->scenario = in->s;
+		memcpy(b->arg, in->args, sizeof b->arg);
+		b->t_wall = -1;
+		b->wg = csp_wg_new_ops(latch_ops(in->impl));
+		int rc = b->wg ? csp_run(in->impl->family, body_task, b) : ENOMEM;
+		if (rc != 0)
+			b_error(b, "cannot run the body: %s", strerror(rc));
+		if (b_failed(b)) {
+			gb_skip_with_error(st, b->error);
+		} else {
+			gb_set_iteration_time(st, (double)b->wall / CSP_SECOND);
+			gb_counter(st, "cpu_ns", (double)b->cpu, GB_COUNTER_AVG_ITERATIONS);
+			gb_counter(st, "ctxsw", (double)b->csw, GB_COUNTER_AVG_ITERATIONS);
+			for (int i = 0; i < b->n_counters; i++)
+				gb_counter(st, b->counter_name[i], b->counter_value[i],
+					b->counter_flags[i]);
+		}
+		bench_free_objects(b);
+		csp_wg_free(b->wg);
+		free(b);
+	}
+}
+
+static void register_instances(const struct bench_scenario *s, const csp_info *impl,
+	enum bench_profile profile)
+{
+	int64_t combos[BENCH_MAX_COMBOS][BENCH_MAX_ARGS] = { { 0 } };
+	size_t nc = s->args ? s->args(profile, combos) : 1;
+	size_t nargs = 0;
+	while (nargs < BENCH_MAX_ARGS && s->arg_names[nargs])
+		nargs++;
+	char name[160];
+	snprintf(name, sizeof name, "%s/%s/%s", csp_prim_name(s->prim), s->name, impl->name);
+	for (size_t c = 0; c < nc; c++) {
+		struct instance *in = calloc(1, sizeof *in); /* lives as long as the process */
+		if (!in) {
+			fprintf(stderr, "csplab-bench: out of memory\n");
+			exit(2);
+		}
+		in->s = s;
+		in->impl = impl;
+		memcpy(in->args, combos[c], sizeof in->args);
+		gb_bench *gb = gb_register(name, run_instance, in);
+		if (nargs) {
+			gb_args(gb, combos[c], nargs);
+			gb_arg_names(gb, s->arg_names, nargs);
+		}
+		gb_use_manual_time(gb);
+	}
+}
+
+static void json_field(FILE *f, const char *key, const char *value, bool last)
+{
+	fprintf(f, "\"%s\":\"", key);
+	for (const char *c = value; *c; c++)
+		if (*c == '"' || *c == '\\')
+			fprintf(f, "\\%c", *c);
+		else if ((unsigned char)*c >= 0x20)
+			fputc(*c, f);
+	fprintf(f, "\"%s", last ? "" : ",");
+}
+
+static void cpu_model(char *out, size_t size)
+{
+	snprintf(out, size, "unknown");
+	FILE *f = fopen("/proc/cpuinfo", "r");
+	char line[256];
+	while (f && fgets(line, sizeof line, f)) {
+		char *colon = strchr(line, ':');
+		if (strncmp(line, "model name", 10) == 0 && colon) {
+			snprintf(out, size, "%s", colon + 2);
+			out[strcspn(out, "\n")] = 0;
+			break;
+		}
+	}
+	if (f)
+		fclose(f);
+}
+
+static int write_context(const char *path, const char *profile)
+{
+	FILE *f = fopen(path, "a");
+	if (!f) {
+		fprintf(stderr, "csplab-bench: cannot write %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	struct utsname u;
+	uname(&u);
+	char cpu[128], cores[16], kernel[300];
+	cpu_model(cpu, sizeof cpu);
+	snprintf(cores, sizeof cores, "%d", csp_ncpu());
+	snprintf(kernel, sizeof kernel, "%s %s %s", u.sysname, u.release, u.machine);
+	fprintf(f, "{\"context\":{");
+	json_field(f, "cpu_model", cpu, false);
+	json_field(f, "num_cpus", cores, false);
+	json_field(f, "kernel", kernel, false);
+	json_field(f, "glibc", gnu_get_libc_version(), false);
+	json_field(f, "compiler", "gcc-compatible " __VERSION__, false);
+	json_field(f, "build_flags", CSPLAB_BUILD_FLAGS, false);
+	json_field(f, "profile", profile, true);
+	fprintf(f, "}}\n");
+	fclose(f);
+	return 0;
+}
+
+static _Noreturn void usage(const char *why)
+{
+	if (why)
+		fprintf(stderr, "csplab-bench: %s\n", why);
+	fprintf(stderr, "usage: csplab-bench [--list] [--impl NAME] [--profile smoke|quick|full] "
+			"[--out FILE.jsonl] [--benchmark_* flags]\n");
+	exit(2);
+}
+
+static void print_name(const char *name, void *arg)
+{
+	(void)arg;
+	printf("%s\n", name);
+}
+
+int main(int argc, char **argv)
+{
+	const char *impl = NULL, *out = NULL, *profile_name = "quick", *filter = NULL;
+	bool list = false, user_reps = false, user_min_time = false;
+	char **gb_argv = calloc((size_t)argc + 3, sizeof *gb_argv);
+	int gb_argc = 0;
+	if (!gb_argv)
+		usage("out of memory");
+	gb_argv[gb_argc++] = argv[0];
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		if (strcmp(a, "--list") == 0) {
+			list = true;
+		} else if (strcmp(a, "--impl") == 0 || strcmp(a, "--profile") == 0 ||
+			   strcmp(a, "--out") == 0) {
+			if (i + 1 >= argc)
+				usage("missing value after an option");
+			*(strcmp(a, "--impl") == 0 ? &impl : strcmp(a, "--out") == 0 ? &out
+											 : &profile_name) = argv[++i];
+		} else if (strncmp(a, "--benchmark_", 12) == 0) {
+			user_reps |= strncmp(a, "--benchmark_repetitions", 23) == 0;
+			user_min_time |= strncmp(a, "--benchmark_min_time", 20) == 0;
+			if (strncmp(a, "--benchmark_filter=", 19) == 0)
+				filter = a + 19;
+			gb_argv[gb_argc++] = argv[i];
+		} else {
+			usage("unknown option (Google Benchmark's own flags start with --benchmark_)");
+		}
+	}
+	enum bench_profile profile;
+	if (strcmp(profile_name, "smoke") == 0)
+		profile = BENCH_SMOKE;
+	else if (strcmp(profile_name, "quick") == 0)
+		profile = BENCH_QUICK;
+	else if (strcmp(profile_name, "full") == 0)
+		profile = BENCH_FULL;
+	else
+		usage("--profile must be smoke, quick or full");
+	/* Repetitions and minimum time per profile, unless given explicitly. */
+	static const char *const reps[] = { "--benchmark_repetitions=1",
+		"--benchmark_repetitions=3", "--benchmark_repetitions=10" };
+	static const char *const min_time[] = { "--benchmark_min_time=0.002",
+		"--benchmark_min_time=0.05", "--benchmark_min_time=0.2" };
+	if (!user_reps)
+		gb_argv[gb_argc++] = (char *)reps[profile];
+	if (!user_min_time)
+		gb_argv[gb_argc++] = (char *)min_time[profile];
+
+	size_t registered = 0;
+	bool impl_known = impl == NULL;
+	for (size_t i = 0; i < csp_registry_count(); i++) {
+		const csp_entry *e = csp_registry_at(i);
+		if (e->info->props & CSP_PROP_BROKEN)
+			continue;
+		if (impl && strcmp(impl, e->info->name) != 0)
+			continue;
+		impl_known = true;
+		for (size_t k = 0; k < n_scenarios; k++) {
+			const struct bench_scenario *s = scenarios[k];
+			if (s->prim != e->prim || (s->skip_props & e->info->props))
+				continue;
+			register_instances(s, e->info, profile);
+			registered++;
+		}
+	}
+	if (!impl_known) {
+		fprintf(stderr, "csplab-bench: no implementation named '%s' (`make list` shows them)\n",
+			impl);
+		return 2;
+	}
+	if (registered == 0) {
+		fprintf(stderr, "csplab-bench: no scenario applies to the selected implementations\n");
+		return 2;
+	}
+	if (list) {
+		gb_matching(filter, print_name, NULL);
+		return 0;
+	}
+	if (out && write_context(out, profile_name) != 0)
+		return 2;
+	return gb_main(gb_argc, gb_argv, out);
+}
