@@ -210,11 +210,12 @@ void b_run_parallel(bench_b *b, void (*body)(bench_pb *pb, void *arg), void *arg
 
 void b_work(int units)
 {
-	/* volatile: the loop is the measured load and must not fold away */
-	volatile int v = 1;
+	int v = 1;
 	for (int i = 0; i < units; i++) {
 		v *= 2;
 		v /= 2;
+		/* An empty asm that "may change" v: the loop is the measured load and must not fold. */
+		__asm__ __volatile__("" : "+r"(v));
 	}
 }
 

@@ -33,10 +33,20 @@ struct tcase {
 };
 
 /* The tables, one per test file, each ended by an entry with name == NULL. */
-extern const struct tcase chan_tests[];
-extern const struct tcase select_tests[];
+extern const struct tcase chan_go_tests[];
+extern const struct tcase chan_nonblock_tests[];
+extern const struct tcase chan_order_tests[];
+extern const struct tcase chan_close_tests[];
+extern const struct tcase chan_time_tests[];
+extern const struct tcase chan_elem_tests[];
+extern const struct tcase select_go_tests[];
+extern const struct tcase select_fair_tests[];
+extern const struct tcase select_gochan_tests[];
+extern const struct tcase select_semantics_tests[];
 extern const struct tcase mutex_tests[];
 extern const struct tcase rwlock_tests[];
+extern const struct tcase rwlock_order_tests[];
+extern const struct tcase rwlock_misuse_tests[];
 extern const struct tcase waitgroup_tests[];
 extern const struct tcase task_tests[];
 

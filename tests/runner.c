@@ -25,7 +25,12 @@
 #define EXIT_ABSENT 77
 
 static const struct tcase *const tables[] = {
-	chan_tests, select_tests, mutex_tests, rwlock_tests, waitgroup_tests, task_tests,
+	chan_go_tests, chan_nonblock_tests, chan_order_tests, chan_close_tests,
+	chan_time_tests, chan_elem_tests,
+	select_go_tests, select_fair_tests, select_gochan_tests, select_semantics_tests,
+	mutex_tests,
+	rwlock_tests, rwlock_order_tests, rwlock_misuse_tests,
+	waitgroup_tests, task_tests,
 };
 
 struct selected {

@@ -1,46 +1,19 @@
 /*
- * Conformance tests of Go's sync.RWMutex: ports of sync/rwmutex_test.go and of the RWMutex cases
- * of TestMutexMisuse (sync/mutex_test.go), and checks of the policy sync/rwmutex.go documents (a
- * blocked writer keeps new readers out; the readers that queued behind a writer get the lock
- * before the next writer), run over every registered RW lock implementation.
- *
- * Many tests drive the lock with short scripts of operations, one letter each:
- *   R rlock   r runlock   t tryrlock
- *   L lock    U unlock    T trylock
- * A failed try ends the script (what follows is the matching unlock).
+ * Conformance tests of Go's sync.RWMutex: ports of sync/rwmutex_test.go, and the try variants and
+ * unlocks performed by a task other than the lock's holder, run over every registered RW lock
+ * implementation. The policy tests (writer preference, hand-over order) are in
+ * test_rwlock_order.c, the misuse tests in test_rwlock_misuse.c; the scripts of lock operations
+ * the tests play are described in rwlock_util.h.
  */
-#include "harness.h"
+#include "rwlock_util.h"
 
 #include <stdio.h>
-#include <stdlib.h>
 
 enum {
 	/* activity = readers inside + WRITER_WEIGHT * writers inside (Go's HammerRWMutex) */
 	WRITER_WEIGHT = 10000,
 	RLOCKER_ROUNDS = 10, /* Go's n in TestRLocker */
 };
-
-/* How long a writer may take to start blocking new readers before the test gives up. */
-#define PENDING_WRITER_BOUND (2 * CSP_SECOND)
-/* No operation shows that a task is parked inside rlock() or lock(): after a task says it is
- * about to call one, the test gives it this long to get there. Only the order test needs it. */
-#define SETTLE_RELEASE (50 * CSP_MILLISECOND)
-#define SETTLE_SANITIZED (250 * CSP_MILLISECOND)
-#define READERS_FIRST_ROUNDS 4
-
-/* Apply one script operation; false only for a try that failed. */
-static bool rw_apply(csp_rwlock *l, char op)
-{
-	switch (op) {
-	case 'R': csp_rwlock_rlock(l); return true;
-	case 'r': csp_rwlock_runlock(l); return true;
-	case 't': return csp_rwlock_tryrlock(l);
-	case 'L': csp_rwlock_lock(l); return true;
-	case 'U': csp_rwlock_unlock(l); return true;
-	case 'T': return csp_rwlock_trylock(l);
-	default: return false;
-	}
-}
 
 /* Play a script; false if a try failed (the rest is skipped). */
 static bool rw_play(csp_rwlock *l, const char *script)
@@ -347,184 +320,6 @@ static void test_rwmutex_unlock_other_task(tctx *t)
 	}
 }
 
-/* ---- Writer preference and hand-over order --------------------------------------------------- */
-
-/* A task that takes the lock once and notes in which order it got it. */
-struct actor {
-	csp_rwlock *l;
-	_Atomic int *next_rank; /* shared by the actors of one test */
-	bool writer;
-	_Atomic int started;
-	int rank; /* plain: written under the lock, read after t_wait */
-};
-
-static void actor_task(void *arg)
-{
-	struct actor *a = arg;
-	atomic_store(&a->started, 1);
-	rw_apply(a->l, a->writer ? 'L' : 'R');
-	a->rank = atomic_fetch_add(a->next_rank, 1);
-	rw_apply(a->l, a->writer ? 'U' : 'r');
-}
-
-/* The caller holds a read lock and has started a writer: poll until the writer, blocked in lock(),
- * makes tryrlock fail (Go: a blocked writer keeps new readers out). */
-static bool await_pending_writer(tctx *t, csp_rwlock *l)
-{
-	int64_t limit = csp_now() + PENDING_WRITER_BOUND;
-	while (csp_rwlock_tryrlock(l)) {
-		csp_rwlock_runlock(l);
-		if (csp_now() > limit) {
-			t_fail(t, "tryrlock still succeeds %.1f s after a writer started to wait",
-				(double)PENDING_WRITER_BOUND / CSP_SECOND);
-			return false;
-		}
-		csp_yield();
-	}
-	return true;
-}
-
-/* Start an actor and wait until it says it is about to take the lock. */
-static bool start_actor(tctx *t, tgroup *g, struct actor *a)
-{
-	return t_go(t, g, actor_task, a) && t_wait_flag(t, &a->started, "a task to start");
-}
-
-/* sync/rwmutex.go: "If any goroutine calls Lock while the lock is already held by one or more
- * readers, concurrent calls to RLock will block until the writer has acquired (and released) the
- * lock". One reader holds the lock; a writer waits; then tryrlock must fail, and a new reader
- * must get the lock only after the writer. */
-static void test_rwmutex_writer_preference(tctx *t)
-{
-	csp_rwlock *l = t_rwlock(t);
-	if (!l)
-		return;
-	_Atomic int next_rank = 0;
-	struct actor w = { .l = l, .next_rank = &next_rank, .writer = true };
-	struct actor r = { .l = l, .next_rank = &next_rank, .writer = false };
-	tgroup g = { 0 };
-	t_progress(t, "a writer waits behind a reader");
-	csp_rwlock_rlock(l);
-	bool pending = start_actor(t, &g, &w) && await_pending_writer(t, l);
-	bool started = pending && start_actor(t, &g, &r);
-	int early = atomic_load(&next_rank);
-	csp_rwlock_runlock(l);
-	if (!t_wait(t, &g, "the writer and the reader after the first reader left") || !started)
-		return;
-	T_CHECK(t, early == 0, "%d task(s) got the lock while the first reader held it", early);
-	T_CHECK(t, w.rank < r.rank, "a reader that came while a writer waited got the lock first");
-}
-
-/* One round of the scenario below, R2 and W2 given `settle` to block. False if it could not be
- * set up or a task failed (the test has failed then); otherwise *order_ok tells the outcome. */
-static bool readers_first_round(tctx *t, csp_duration settle, bool *order_ok)
-{
-	csp_rwlock *l = t_rwlock(t);
-	if (!l)
-		return false;
-	_Atomic int next_rank = 0;
-	struct actor w1 = { .l = l, .next_rank = &next_rank, .writer = true };
-	struct actor r2 = { .l = l, .next_rank = &next_rank, .writer = false };
-	struct actor w2 = { .l = l, .next_rank = &next_rank, .writer = true };
-	tgroup g = { 0 };
-	csp_rwlock_rlock(l);
-	bool queued = start_actor(t, &g, &w1) && await_pending_writer(t, l) &&
-		start_actor(t, &g, &r2);
-	if (queued) {
-		csp_sleep(settle); /* R2 announced itself; give it time to block in rlock() */
-		queued = start_actor(t, &g, &w2);
-	}
-	if (queued)
-		csp_sleep(settle); /* the same for W2 in lock() */
-	int early = atomic_load(&next_rank);
-	csp_rwlock_runlock(l);
-	if (!t_wait(t, &g, "W1, R2 and W2 after R1 left") || !queued)
-		return false;
-	if (early != 0) {
-		t_fail(t, "%d task(s) got the lock while R1 held it", early);
-		return false;
-	}
-	if (w1.rank != 0) {
-		t_fail(t, "W1 (waiting first) got the lock at rank %d, after R2 %d / W2 %d", w1.rank,
-			r2.rank, w2.rank);
-		return false;
-	}
-	*order_ok = r2.rank == 1 && w2.rank == 2;
-	return true;
-}
-
-/* sync/rwmutex.go (Unlock wakes the readers that queued behind the writer before it lets the next
- * writer in): R1 holds the lock; writer W1 waits; reader R2 queues behind W1; writer W2 queues
- * too. When R1 leaves, W1 must go first, then R2, and W2 last.
- * Nothing in the API shows that R2 is blocked rather than still on its way into rlock(), and if
- * it is late W2 may legitimately go first. So the settle pause only makes the scenario likely,
- * and the check is sound in every interleaving: a round with W2 before R2 is repeated with a
- * longer pause, and the test fails only when every round shows it — as a lock that lets the
- * next writer overtake queued readers always does. */
-static void test_rwmutex_readers_before_next_writer(tctx *t)
-{
-	csp_duration settle = t_sanitized() ? SETTLE_SANITIZED : SETTLE_RELEASE;
-	t_progress(t, "R1 holds, W1 waits, R2 and W2 queue");
-	for (int round = 0; round < READERS_FIRST_ROUNDS; round++, settle *= 2) {
-		bool order_ok = false;
-		if (!readers_first_round(t, settle, &order_ok))
-			return;
-		if (order_ok)
-			return;
-	}
-	t_fail(t, "in %d rounds the second writer always got the lock before the reader that "
-		  "queued behind the first writer", READERS_FIRST_ROUNDS);
-}
-
-/* ---- Misuse ---------------------------------------------------------------------------------- */
-
-struct misuse {
-	const char *impl;
-	const char *script;
-};
-
-/* In the forked child: play the script on a new RW lock; it should die before the end. */
-static void misuse_child(void *arg)
-{
-	const struct misuse *c = arg;
-	csp_rwlock *l = csp_rwlock_new(c->impl);
-	if (!l)
-		return;
-	for (const char *op = c->script; *op; op++)
-		rw_apply(l, *op);
-	/* Say which script got through, for the harness's failure message. */
-	fprintf(stderr, "rwlock script \"%s\" completed without a fatal error\n", c->script);
-	exit(3);
-}
-
-static void expect_misuse_fatal(tctx *t, const char *const *scripts, const char *message)
-{
-	for (; *scripts && !t_failed(t); scripts++) {
-		struct misuse c = { t->impl->name, *scripts };
-		t_expect_fatal(t, misuse_child, &c, message);
-	}
-}
-
-/* sync/mutex_test.go TestMutexMisuse, the RWMutex cases on an unlocked lock (Unlock, Unlock3,
- * RUnlock, RUnlock3), plus the same after a try: each must die with Go's message. */
-static void test_rwmutex_misuse(tctx *t)
-{
-	static const char *const unlock[] = { "U", "LUU", "TUU", NULL };
-	static const char *const runlock[] = { "r", "Rrr", "trr", NULL };
-	expect_misuse_fatal(t, unlock, CSP_MSG_RWUNLOCK_UNLOCKED);
-	expect_misuse_fatal(t, runlock, CSP_MSG_RUNLOCK_UNLOCKED);
-}
-
-/* sync/mutex_test.go TestMutexMisuse, the cases that release the other side (Unlock2: RLock then
- * Unlock; RUnlock2: Lock then RUnlock): Go finds them fatal too. */
-static void test_rwmutex_misuse_mixed(tctx *t)
-{
-	static const char *const unlock[] = { "RU", NULL };
-	static const char *const runlock[] = { "Lr", NULL };
-	expect_misuse_fatal(t, unlock, CSP_MSG_RWUNLOCK_UNLOCKED);
-	expect_misuse_fatal(t, runlock, CSP_MSG_RUNLOCK_UNLOCKED);
-}
-
 const struct tcase rwlock_tests[] = {
 	{ .name = "TestParallelReaders", .prim = CSP_PRIM_RWLOCK, .body = test_parallel_readers },
 	{ .name = "TestRWMutex", .prim = CSP_PRIM_RWLOCK, .body = test_rwmutex },
@@ -534,13 +329,5 @@ const struct tcase rwlock_tests[] = {
 		.body = test_rwmutex_try_other_task },
 	{ .name = "TestRWMutexUnlockOtherTask", .prim = CSP_PRIM_RWLOCK,
 		.body = test_rwmutex_unlock_other_task, .forbids = CSP_PROP_OWNED },
-	{ .name = "TestRWMutexWriterPreference", .prim = CSP_PRIM_RWLOCK,
-		.body = test_rwmutex_writer_preference },
-	{ .name = "TestRWMutexReadersBeforeNextWriter", .prim = CSP_PRIM_RWLOCK,
-		.body = test_rwmutex_readers_before_next_writer },
-	{ .name = "TestRWMutexMisuse", .prim = CSP_PRIM_RWLOCK, .body = test_rwmutex_misuse,
-		.direct = true },
-	{ .name = "TestRWMutexMisuseMixed", .prim = CSP_PRIM_RWLOCK,
-		.body = test_rwmutex_misuse_mixed, .direct = true },
 	{ 0 },
 };
