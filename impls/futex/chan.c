@@ -8,7 +8,7 @@
  * the stack slot, which can only cause a spurious wake-up there, and every futex waiter re-checks.
  */
 #include "../shared/gochan.h"
-#include "lock.h"
+#include "../shared/fxlock.h"
 
 #define PARK_SPIN 200
 

@@ -15,7 +15,7 @@
  * TryLock fails in starvation mode even if the lock is free, as Go's.
  * All atomics are seq_cst except the spin-loop reads, which are hints.
  */
-#include "lock.h"
+#include "../shared/fxlock.h"
 
 enum {
 	LOCKED = 1,

@@ -14,7 +14,7 @@
  * Fast paths: rlock/runlock are one atomic add each when no writer is pending.
  * All atomics are seq_cst (read-modify-writes cost the same on x86-64; see waitgroup.c).
  */
-#include "lock.h"
+#include "../shared/fxlock.h"
 
 #include <limits.h>
 

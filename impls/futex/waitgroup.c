@@ -13,7 +13,7 @@
  * All atomics are seq_cst: on x86-64 the loads are plain moves and the read-modify-writes are
  * locked instructions either way, so weaker orders would buy nothing here.
  */
-#include "futex.h"
+#include "../shared/futex.h"
 
 #include <limits.h>
 

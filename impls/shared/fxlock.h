@@ -1,15 +1,15 @@
 /*
- * The futex family's internal lock: Drepper's three-state mutex ("Futexes Are Tricky", 2011,
- * mutex3) with a bounded spin. mutex.c registers it as `mutex futex`; the RW lock uses it as its
- * writers' lock and the channel as its channel lock.
+ * fxlock: Drepper's three-state futex mutex ("Futexes Are Tricky", 2011, mutex3) with a bounded
+ * spin. The futex family registers it as `mutex futex` and uses it as its RW lock's writer lock
+ * and its channel lock; the coro family guards its run queues and timers with it.
  *
  * Word: FXLOCK_FREE 0 | FXLOCK_HELD 1 (nobody sleeps) | FXLOCK_CONTENDED 2 (sleepers possible).
  * Invariant: a task sleeps on the word only after setting it to FXLOCK_CONTENDED, so an unlock
  * that finds FXLOCK_HELD has nobody to wake and makes no syscall.
  * Progress: deadlock-free, not fair (a newcomer may overtake a woken sleeper).
  */
-#ifndef CSPLAB_IMPLS_FUTEX_LOCK_H
-#define CSPLAB_IMPLS_FUTEX_LOCK_H
+#ifndef CSPLAB_IMPLS_SHARED_FXLOCK_H
+#define CSPLAB_IMPLS_SHARED_FXLOCK_H
 
 #include "futex.h"
 
@@ -49,4 +49,4 @@ static inline bool fxlock_unlock(fxlock *l)
 	return old != FXLOCK_FREE;
 }
 
-#endif /* CSPLAB_IMPLS_FUTEX_LOCK_H */
+#endif /* CSPLAB_IMPLS_SHARED_FXLOCK_H */
