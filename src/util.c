@@ -50,16 +50,20 @@ _Noreturn void csp_fatal(const char *msg)
  * wyrand (Wang Yi's generator, as Go's runtime.fastrand uses on 64-bit targets): one multiply per
  * number, a per-thread state, good enough statistics for select's uniform choice.
  */
-static _Thread_local uint64_t rand_state;
+static _Thread_local _Atomic uint64_t rand_state;
 
 uint32_t csp_fastrand(void)
 {
-	if (rand_state == 0) {
+	/* relaxed: the state is per thread, but coroutines that take turns on one worker thread share
+	 * it; any interleaving of these loads and stores still leaves a usable state. */
+	uint64_t s = atomic_load_explicit(&rand_state, memory_order_relaxed);
+	if (s == 0) {
 		/* Seed from the clock and the state's own address, which differs per thread. */
-		rand_state = (uint64_t)csp_now() ^ (uint64_t)(uintptr_t)&rand_state;
+		s = (uint64_t)csp_now() ^ (uint64_t)(uintptr_t)&rand_state;
 	}
-	rand_state += 0xa0761d6478bd642fULL;
-	__uint128_t m = (__uint128_t)rand_state * (rand_state ^ 0xe7037ed1a0b428dbULL);
+	s += 0xa0761d6478bd642fULL;
+	atomic_store_explicit(&rand_state, s, memory_order_relaxed);
+	__uint128_t m = (__uint128_t)s * (s ^ 0xe7037ed1a0b428dbULL);
 	return (uint32_t)((uint64_t)(m >> 64) ^ (uint64_t)m);
 }
 

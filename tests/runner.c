@@ -1,7 +1,7 @@
 /*
  * csplab-conformance: runs the conformance suite (CMocka) over every registered implementation.
  *
- *   csplab-conformance --list                       one line per test: <prim> <impl> <test>
+ *   csplab-conformance --list                       one line per test: <prim> <impl> <test> <family>
  *   csplab-conformance [--prim P] [--impl NAME] [--test NAME] [--timeout SECONDS]
  *
  * ctest runs one process per (implementation, test), so a test that hangs or crashes takes no
@@ -182,7 +182,8 @@ int main(int argc, char **argv)
 				if (tc->prim != e->prim || !selected_by(test, tc->name))
 					continue;
 				if (list) {
-					printf("%s %s %s\n", csp_prim_name(e->prim), e->info->name, tc->name);
+					printf("%s %s %s %s\n", csp_prim_name(e->prim), e->info->name,
+						tc->name, e->info->family);
 					continue;
 				}
 				if (n == cap) {

@@ -1,0 +1,36 @@
+/*
+ * Coroutine contexts: the machine state a suspended coroutine keeps, and the switch.
+ *
+ * A context is one word: the saved stack pointer. The switch pushes the callee-saved registers
+ * (those the C calling convention says a call preserves) on the running stack, stores the stack
+ * pointer in *from, loads to->sp and pops the other side's registers. Everything else was already
+ * spilled by the compiler around the call, so nothing more is needed: ~20 instructions.
+ *   x86-64 (ctx_x86_64.S):  rbx rbp r12-r15, MXCSR and the x87 control word
+ *   aarch64 (ctx_aarch64.S): x19-x28 fp lr, d8-d15
+ * Other targets fall back to ucontext (ctx_portable.c): correct but slow — swapcontext makes a
+ * signal-mask syscall on every switch.
+ */
+#ifndef CSPLAB_IMPLS_CORO_CTX_H
+#define CSPLAB_IMPLS_CORO_CTX_H
+
+#include <stddef.h>
+
+#if defined(__x86_64__) || defined(__aarch64__)
+#define CORO_CTX_ASM 1
+struct coro_ctx {
+	void *sp;
+};
+#else
+#include <ucontext.h>
+struct coro_ctx {
+	ucontext_t uc;
+};
+#endif
+
+/* Prepare ctx so that switching to it calls entry(arg) on the given stack. entry never returns. */
+void coro_ctx_make(struct coro_ctx *ctx, void *stack, size_t size, void (*entry)(void *), void *arg);
+
+/* Save the running context in *from and resume *to. Returns when someone switches back. */
+void coro_ctx_switch(struct coro_ctx *from, struct coro_ctx *to);
+
+#endif /* CSPLAB_IMPLS_CORO_CTX_H */

@@ -1,0 +1,69 @@
+/* The coro family's parker (impls/shared/parker.h) and runtime registration: coroutines park on
+ * a coro_waiter; threads outside the scheduler sleep on its futex word. */
+#define _GNU_SOURCE
+#include "parker.h"
+
+#include <errno.h>
+#include <sched.h>
+#include <time.h>
+
+_Static_assert(sizeof(struct coro_waiter) <= PARKER_MAX, "coro_waiter too large for a parker");
+
+static void init(void *p, const char *reason, const void *obj)
+{
+	coro_waiter_init(p, reason, obj);
+}
+
+static bool park(void *p, int64_t deadline)
+{
+	return coro_waiter_park(p, deadline);
+}
+
+static void unpark(void *p)
+{
+	coro_waiter_unpark(p);
+}
+
+static bool may_spin(void)
+{
+	/* Spinning for a holder that may be a coroutine of this very worker only delays it. */
+	return coro_self() == NULL || coro_nworkers() > 1;
+}
+
+const struct parker_ops coro_parker = {
+	.init = init,
+	.park = park,
+	.unpark = unpark,
+	.may_spin = may_spin,
+};
+
+/* ---- The task runtime ------------------------------------------------------------------------ */
+
+static void coro_sleep(csp_duration d)
+{
+	if (!coro_self()) { /* a thread outside the scheduler */
+		struct timespec ts = { d / CSP_SECOND, d % CSP_SECOND };
+		if (d <= 0)
+			sched_yield();
+		else
+			while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+				;
+		return;
+	}
+	if (d <= 0) {
+		coro_yield();
+		return;
+	}
+	struct coro_waiter w;
+	coro_waiter_init(&w, "sleep", NULL);
+	coro_waiter_park(&w, csp_deadline_after(d)); /* nobody unparks it: the timer ends it */
+}
+
+const csp_runtime_ops coro_runtime = {
+	.name = "coro",
+	.family = "coro",
+	.spawn = coro_spawn,
+	.yield = coro_yield,
+	.sleep = coro_sleep,
+};
+CSP_REGISTER_RUNTIME(coro_runtime);
