@@ -68,6 +68,10 @@ struct worker {
 	unsigned ticks;
 	int id;
 	pthread_t thread;
+	/* Parks minus readies done on this worker, and readies: summed by the deadlock check.
+	 * Per worker so the hot path touches no shared counter. */
+	_Atomic long parked;
+	_Atomic uint64_t readies;
 };
 
 static struct {
@@ -78,8 +82,9 @@ static struct {
 	_Atomic uint32_t idle_seq; /* futex word idle workers sleep on; bumped to wake them */
 	fxlock all_lock;
 	struct coro_task *all;
-	_Atomic long live, parked;
-	_Atomic uint64_t readies;
+	_Atomic long live;
+	_Atomic long parked;      /* parks minus readies done by threads outside the scheduler */
+	_Atomic uint64_t readies; /* readies done outside the scheduler */
 	_Atomic uint64_t next_id;
 	bool deterministic;
 	pthread_once_t once;
@@ -321,6 +326,17 @@ static void task_entry(void *p)
 	abort(); /* unreachable: a dead task is never resumed */
 }
 
+/* relaxed: counters for the deadlock check, which reads them only once every worker is idle
+ * (and asks for the condition to last a grace period); they order nothing. */
+static void count(_Atomic long *parked, _Atomic uint64_t *readies, long parks)
+{
+	atomic_store_explicit(parked, atomic_load_explicit(parked, memory_order_relaxed) + parks,
+		memory_order_relaxed);
+	if (parks < 0)
+		atomic_store_explicit(readies,
+			atomic_load_explicit(readies, memory_order_relaxed) + 1, memory_order_relaxed);
+}
+
 void coro_park(const char *reason, const void *obj, void (*commit)(void *), void *arg)
 {
 	struct coro_task *t = coro_self();
@@ -331,17 +347,21 @@ void coro_park(const char *reason, const void *obj, void (*commit)(void *), void
 	t->commit = commit;
 	t->commit_arg = arg;
 	atomic_store_explicit(&t->state, PARKED, memory_order_relaxed); /* report-only field */
-	atomic_fetch_add(&S.parked, 1);
+	struct worker *w = current_worker();
+	count(&w->parked, &w->readies, +1);
 	switch_out(t, SW_PARK);
 }
 
 void coro_ready(struct coro_task *t)
 {
-	atomic_fetch_sub(&S.parked, 1);
-	/* relaxed: a progress counter the deadlock check compares; it orders nothing */
-	atomic_fetch_add_explicit(&S.readies, 1, memory_order_relaxed);
 	atomic_store_explicit(&t->state, RUNNABLE, memory_order_relaxed); /* report-only field */
 	struct worker *w = current_worker();
+	if (w) {
+		count(&w->parked, &w->readies, -1);
+	} else { /* several outside threads may race here: real read-modify-writes */
+		atomic_fetch_sub(&S.parked, 1);
+		atomic_fetch_add(&S.readies, 1);
+	}
 	if (!w || S.deterministic) {
 		runq_push(w ? &w->q : &S.global, t);
 		coro_wake_idle();
@@ -454,8 +474,20 @@ int coro_spawn(csp_task_fn fn, void *arg)
 
 int coro_nworkers(void) { return S.nworkers; }
 long coro_live_tasks(void) { return atomic_load(&S.live); }
-long coro_parked_tasks(void) { return atomic_load(&S.parked); }
-uint64_t coro_ready_count(void) { return atomic_load_explicit(&S.readies, memory_order_relaxed); }
+long coro_parked_tasks(void)
+{
+	long n = atomic_load(&S.parked);
+	for (int i = 0; i < S.nworkers; i++)
+		n += atomic_load_explicit(&S.workers[i].parked, memory_order_relaxed); /* see count() */
+	return n;
+}
+uint64_t coro_ready_count(void)
+{
+	uint64_t n = atomic_load(&S.readies);
+	for (int i = 0; i < S.nworkers; i++)
+		n += atomic_load_explicit(&S.workers[i].readies, memory_order_relaxed); /* see count() */
+	return n;
+}
 
 void coro_dump_tasks(int fd)
 {

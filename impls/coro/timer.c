@@ -116,7 +116,8 @@ int64_t coro_timers_next(void)
 bool coro_timers_run(void)
 {
 	bool fired = false;
-	while (coro_timers_next() <= csp_now()) {
+	/* No timer, no clock read: the common case costs one relaxed load. */
+	while (coro_timers_next() != CSP_FOREVER && coro_timers_next() <= csp_now()) {
 		struct coro_timer *due[FIRE_BATCH];
 		size_t n = 0;
 		fxlock_lock(&lock);

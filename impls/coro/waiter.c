@@ -1,112 +1,108 @@
-/* coro_waiter (see waiter.h). States: IDLE -> WAITING (park) -> UNPARKED (unpark) or TIMED_OUT
- * (the timer); a park after TIMED_OUT goes back to WAITING. Only the thread that moves WAITING to
- * UNPARKED or TIMED_OUT readies the coroutine, so it is readied exactly once per park. */
+/*
+ * coro_waiter (see waiter.h): a lock-free state machine on one word.
+ *
+ *   IDLE/TIMED_OUT --park--> PARKING --commit (after the switch)--> WAITING
+ *   WAITING   --unpark--> UNPARKED (unpark readies the task)
+ *   WAITING   --timer---> TIMED_OUT (the timer readies the task)
+ *   PARKING   --unpark/timer--> UNPARKED/TIMED_OUT (the commit finds it and readies the task)
+ * A coroutine is readied exactly once per park, and only after it is switched out: whoever moves
+ * the word out of WAITING readies it, and while it is PARKING its context is not saved yet, so
+ * the commit, which runs on the scheduler's stack after the switch, does it instead.
+ * Outside the scheduler the word itself is the futex: WAITING until unpark or the deadline.
+ * All atomics are seq_cst: a park costs a couple of them next to a context switch.
+ */
 #include "waiter.h"
 
 #include "fiber.h"
 
 #include <stddef.h>
 
-enum { IDLE, WAITING, UNPARKED, TIMED_OUT };
+enum { IDLE, PARKING, WAITING, UNPARKED, TIMED_OUT };
 
 void coro_waiter_init(struct coro_waiter *w, const char *reason, const void *obj)
 {
-	atomic_init(&w->lock.word, FXLOCK_FREE);
-	w->state = IDLE;
+	atomic_init(&w->state, IDLE);
 	w->task = coro_self();
-	atomic_init(&w->word, 0);
 	w->timer.index = SIZE_MAX;
 	atomic_init(&w->timer.firing, 0);
 	w->reason = reason;
 	w->obj = obj;
 }
 
+/* Move the word from `from` to `to`; true if this call did it. */
+static bool move(struct coro_waiter *w, uint32_t from, uint32_t to)
+{
+	return atomic_compare_exchange_strong(&w->state, &from, to);
+}
+
 static void fire(struct coro_timer *tm)
 {
 	struct coro_waiter *w = (struct coro_waiter *)((char *)tm - offsetof(struct coro_waiter, timer));
-	fxlock_lock(&w->lock);
-	coro_tsan_acquire(&w->lock); /* see coro_waiter_park */
-	bool ready = w->state == WAITING;
-	if (ready)
-		w->state = TIMED_OUT;
-	fxlock_unlock(&w->lock);
-	if (ready)
+	if (move(w, WAITING, TIMED_OUT))
 		coro_ready(w->task);
+	else
+		move(w, PARKING, TIMED_OUT); /* the commit will ready it */
 }
 
-static void commit_unlock(void *arg)
+/* Runs on the scheduler's stack once the parking coroutine is switched out. */
+static void commit(void *arg)
 {
-	fxlock_unlock(arg);
+	struct coro_waiter *w = arg;
+	struct coro_task *task = w->task; /* read first: once readied, w may vanish */
+	if (!move(w, PARKING, WAITING))
+		coro_ready(task); /* unparked or timed out while it was switching out */
 }
 
-/* Outside the scheduler: sleep on the futex word. */
+/* Outside the scheduler: sleep on the state word. */
 static bool park_thread(struct coro_waiter *w, int64_t deadline)
 {
-	/* acquire: pairs with the release store in unpark, publishing what the unparker did */
-	while (!atomic_load_explicit(&w->word, memory_order_acquire))
-		if (!futex_wait(&w->word, 0, deadline))
-			break;
-	fxlock_lock(&w->lock);
-	bool unparked = w->state == UNPARKED;
-	if (!unparked)
-		w->state = TIMED_OUT;
-	fxlock_unlock(&w->lock);
-	return unparked;
+	for (;;) {
+		uint32_t s = atomic_load(&w->state);
+		if (s == UNPARKED)
+			return true;
+		if (!futex_wait(&w->state, WAITING, deadline) && move(w, WAITING, TIMED_OUT))
+			return false;
+	}
 }
 
 bool coro_waiter_park(struct coro_waiter *w, int64_t deadline)
 {
-	fxlock_lock(&w->lock);
-	if (w->state == UNPARKED) {
-		fxlock_unlock(&w->lock);
-		coro_tsan_acquire(w);
-		return true;
+	uint32_t s = atomic_load(&w->state);
+	for (;;) {
+		if (s == UNPARKED) {
+			coro_tsan_acquire(w);
+			return true;
+		}
+		if (deadline != CSP_FOREVER && csp_now() >= deadline)
+			return false;
+		if (atomic_compare_exchange_weak(&w->state, &s, w->task ? PARKING : WAITING))
+			break;
 	}
-	if (deadline != CSP_FOREVER && csp_now() >= deadline) {
-		w->state = TIMED_OUT;
-		fxlock_unlock(&w->lock);
-		return false;
-	}
-	w->state = WAITING;
-	if (!w->task) {
-		fxlock_unlock(&w->lock);
+	if (!w->task)
 		return park_thread(w, deadline);
-	}
 	if (deadline != CSP_FOREVER) {
 		w->timer.when = deadline;
 		w->timer.fire = fire;
 		coro_timer_add(&w->timer);
 	}
-	/* The commit releases w->lock once this coroutine is switched out; the scheduler unlocks on
-	 * our behalf, so the strict TSan build is told that our writes travel with the lock. */
-	coro_tsan_release(&w->lock);
-	coro_park(w->reason, w->obj, commit_unlock, &w->lock);
+	coro_park(w->reason, w->obj, commit, w);
 	if (deadline != CSP_FOREVER)
 		coro_timer_del(&w->timer);
-	fxlock_lock(&w->lock);
-	bool unparked = w->state == UNPARKED;
-	fxlock_unlock(&w->lock);
-	if (unparked)
-		coro_tsan_acquire(w);
-	return unparked;
+	if (atomic_load(&w->state) != UNPARKED)
+		return false;
+	coro_tsan_acquire(w);
+	return true;
 }
 
 void coro_waiter_unpark(struct coro_waiter *w)
 {
 	coro_tsan_release(w);
-	fxlock_lock(&w->lock);
-	coro_tsan_acquire(&w->lock); /* see coro_waiter_park */
-	bool ready = w->state == WAITING;
-	struct coro_task *task = w->task; /* read before the unlock: w may vanish after it */
-	w->state = UNPARKED;
-	if (!task) {
-		/* release: pairs with the acquire load in park_thread */
-		atomic_store_explicit(&w->word, 1, memory_order_release);
-		fxlock_unlock(&w->lock);
-		futex_wake(&w->word, 1); /* at worst a spurious wake for a later user of this memory */
-		return;
-	}
-	fxlock_unlock(&w->lock);
-	if (ready)
+	struct coro_task *task = w->task; /* read first: w may vanish once it is unparked */
+	uint32_t old = atomic_exchange(&w->state, UNPARKED);
+	if (old != WAITING)
+		return; /* running, or still switching out (its commit readies it) */
+	if (task)
 		coro_ready(task);
+	else
+		futex_wake(&w->state, 1);
 }
