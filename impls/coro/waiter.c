@@ -38,10 +38,14 @@ static bool move(struct coro_waiter *w, uint32_t from, uint32_t to)
 static void fire(struct coro_timer *tm)
 {
 	struct coro_waiter *w = (struct coro_waiter *)((char *)tm - offsetof(struct coro_waiter, timer));
-	if (move(w, WAITING, TIMED_OUT))
-		coro_ready(w->task);
-	else
-		move(w, PARKING, TIMED_OUT); /* the commit will ready it */
+	struct coro_task *task = w->task;
+	uint32_t s = atomic_load(&w->state);
+	/* Retry while the commit moves PARKING to WAITING under us. */
+	while ((s == WAITING || s == PARKING) &&
+		!atomic_compare_exchange_weak(&w->state, &s, TIMED_OUT))
+		;
+	if (s == WAITING)
+		coro_ready(task); /* from PARKING, the commit readies it instead */
 }
 
 /* Runs on the scheduler's stack once the parking coroutine is switched out. */
