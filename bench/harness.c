@@ -212,9 +212,11 @@ void b_work(int units)
 {
 	int v = 1;
 	for (int i = 0; i < units; i++) {
+		/* Empty asms that "may change" v keep both steps (and their dependency chain), as Go's
+		 * compiler does: without them v * 2 / 2 folds to v. */
 		v *= 2;
+		__asm__ __volatile__("" : "+r"(v));
 		v /= 2;
-		/* An empty asm that "may change" v: the loop is the measured load and must not fold. */
 		__asm__ __volatile__("" : "+r"(v));
 	}
 }

@@ -94,6 +94,15 @@ void json_string(FILE *f, const std::string &s)
 	fputc('"', f);
 }
 
+// JSON has no NaN or infinity (a cv over a zero mean): write null.
+void json_number(FILE *f, double v)
+{
+	if (std::isfinite(v))
+		fprintf(f, "%.17g", v);
+	else
+		fputs("null", f);
+}
+
 std::string clock_text(double seconds)
 {
 	long s = std::lround(seconds);
@@ -154,13 +163,19 @@ private:
 		// The harness measures process CPU over its own window ("cpu_ns" per op); it replaces
 		// Google Benchmark's, which covers only the benchmark's own thread.
 		auto it = r.counters.find("cpu_ns");
-		return it != r.counters.end() ? double(it->second) : r.GetAdjustedCPUTime();
+		if (it != r.counters.end())
+			return double(it->second);
+		bool ratio = r.run_type == Run::RT_Aggregate && r.aggregate_unit == benchmark::kPercentage;
+		return ratio ? r.cpu_accumulated_time : r.GetAdjustedCPUTime();
 	}
 
 	void print_row(const Run &r)
 	{
-		printf("%-64s %12.1f %12.1f %10lld", r.benchmark_name().c_str(),
-			r.GetAdjustedRealTime(), cpu_of(r), (long long)r.iterations);
+		// A median row is named like its runs; its iteration count would be the repetitions.
+		bool agg = r.run_type == Run::RT_Aggregate;
+		printf("%-64s %12.1f %12.1f %10s", (agg ? r.run_name.str() : r.benchmark_name()).c_str(),
+			r.GetAdjustedRealTime(), cpu_of(r),
+			agg ? "-" : std::to_string((long long)r.iterations).c_str());
 		for (const auto &kv : r.counters)
 			if (kv.first != "cpu_ns")
 				printf(" %s=%.4g", kv.first.c_str(), double(kv.second));
@@ -194,15 +209,21 @@ private:
 			fprintf(f, ",\"error_occurred\":true,\"error_message\":");
 			json_string(f, r.error_message);
 		}
-		fprintf(f, ",\"iterations\":%lld,\"real_time\":%.17g,\"cpu_time\":%.17g",
-			(long long)r.iterations, r.GetAdjustedRealTime(), cpu_of(r));
+		// A percentage aggregate (cv) carries its ratio in the accumulated fields; Google
+		// Benchmark's per-iteration adjustment does not apply to it.
+		bool ratio = r.run_type == Run::RT_Aggregate && r.aggregate_unit == benchmark::kPercentage;
+		fprintf(f, ",\"iterations\":%lld,\"real_time\":", (long long)r.iterations);
+		json_number(f, ratio ? r.real_accumulated_time : r.GetAdjustedRealTime());
+		fprintf(f, ",\"cpu_time\":");
+		json_number(f, cpu_of(r));
 		fprintf(f, ",\"time_unit\":\"ns\"");
 		for (const auto &kv : r.counters) {
 			if (kv.first == "cpu_ns")
 				continue;
 			fprintf(f, ",");
 			json_string(f, kv.first);
-			fprintf(f, ":%.17g", double(kv.second));
+			fprintf(f, ":");
+			json_number(f, double(kv.second));
 		}
 		fprintf(f, "}\n");
 		fflush(f);

@@ -1,0 +1,85 @@
+/* The coro scheduler's private state, shared by sched.c (scheduling) and task.c (tasks, workers,
+ * accounting). Nothing outside impls/coro/ includes this. */
+#ifndef CSPLAB_IMPLS_CORO_SCHED_INTERNAL_H
+#define CSPLAB_IMPLS_CORO_SCHED_INTERNAL_H
+
+#include "sched.h"
+
+#include "../shared/fxlock.h"
+#include "ctx.h"
+#include "runq.h"
+#include "stack.h"
+
+#include <pthread.h>
+
+enum { RUNNABLE, RUNNING, PARKED, DEAD };  /* coro_task.state, for reports */
+enum { SW_YIELD, SW_PARK, SW_EXIT };       /* why a task left the CPU */
+
+struct coro_task {
+	struct coro_ctx ctx;
+	struct coro_stack stack;
+	csp_task_fn fn;
+	void *arg;
+	struct coro_task *next;               /* global-queue link */
+	struct coro_task *all_prev, *all_next; /* the list of live tasks */
+	uint64_t id;
+	_Atomic int state;     /* RUNNABLE...; written relaxed, read by the deadlock dump only */
+	int switch_reason;     /* SW_*, for the post-switch step (below) */
+	const char *wait_reason;
+	const void *wait_obj;
+	void (*commit)(void *);
+	void *commit_arg;
+	void *fiber;      /* TSan fiber */
+	void *fake_stack; /* ASan: this task's fake stack while it is switched out */
+};
+
+struct worker {
+	struct coro_ctx sched_ctx; /* the worker thread's own stack: the scheduler loop */
+	void *fiber;
+	void *fake_stack;
+	const void *stack_bottom;
+	size_t stack_size;
+	struct runq q;
+	/* The task to run next (Go's runnext). The owner exchanges it in; the owner and thieves
+	 * take it with a CAS. */
+	_Atomic(struct coro_task *) runnext;
+	/* The task that just left the CPU on this worker: whoever runs next (a task or the
+	 * scheduler loop) finishes its switch (requeue, commit, free). Owner only. */
+	struct coro_task *pending;
+	uint64_t rng;
+	unsigned ticks;
+	int id;
+	pthread_t thread;
+	/* Parks minus readies done on this worker, and readies: summed by the deadlock check.
+	 * Per worker so the hot path touches no shared counter; written only by the owner. */
+	_Atomic long parked;
+	_Atomic uint64_t readies;
+};
+
+struct global_queue {
+	fxlock lock;
+	struct coro_task *head, *tail;
+	_Atomic uint32_t len; /* written under lock; read without it as a hint */
+};
+
+struct coro_sched {
+	int nworkers;
+	struct worker *workers;
+	struct global_queue global;
+	_Atomic int nidle;
+	_Atomic uint32_t idle_seq; /* futex word idle workers sleep on; bumped to wake them */
+	bool deterministic;        /* CSPLAB_CORO_SEED: one worker, random picks, no direct switch */
+	_Atomic long parked;       /* parks minus readies by threads outside the scheduler */
+	_Atomic uint64_t readies;  /* readies by threads outside the scheduler */
+};
+
+extern struct coro_sched coro_S;
+
+struct worker *coro_current_worker(void);
+void coro_set_current_task(struct coro_task *t);
+void coro_worker_loop(struct worker *w);
+void coro_task_entry(void *t); /* the first code of every task (sched.c) */
+void coro_task_finished(struct coro_task *t); /* task.c: unlist and free a dead task */
+void coro_global_push(struct coro_task *t);
+
+#endif /* CSPLAB_IMPLS_CORO_SCHED_INTERNAL_H */

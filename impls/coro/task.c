@@ -1,0 +1,155 @@
+/*
+ * The coro scheduler's tasks and workers: starting the workers on first use, spawning tasks,
+ * the list of live tasks and the accounting the deadlock report reads.
+ */
+#define _GNU_SOURCE
+#include "sched_internal.h"
+
+#include "fiber.h"
+
+#include <dlfcn.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static pthread_once_t once = PTHREAD_ONCE_INIT;
+static int start_error;
+static fxlock all_lock; /* guards the list of live tasks */
+static struct coro_task *all;
+static _Atomic long live;
+static _Atomic uint64_t next_id;
+
+static void *worker_main(void *p)
+{
+	struct worker *w = p;
+	pthread_attr_t attr;
+	if (pthread_getattr_np(pthread_self(), &attr) == 0) {
+		void *addr;
+		pthread_attr_getstack(&attr, &addr, &w->stack_size);
+		w->stack_bottom = addr;
+		pthread_attr_destroy(&attr);
+	}
+	coro_worker_loop(w); /* never returns */
+	return NULL;
+}
+
+static void start(void)
+{
+	const char *seed = getenv("CSPLAB_CORO_SEED");
+	const char *env = getenv("CSPLAB_CORO_WORKERS");
+	int n = env && atoi(env) > 0 ? atoi(env) : csp_ncpu();
+	if (seed && *seed) {
+		coro_S.deterministic = true;
+		n = 1;
+	}
+	struct worker *ws = calloc((size_t)n, sizeof *ws);
+	if (!ws) {
+		start_error = ENOMEM;
+		return;
+	}
+	coro_S.workers = ws;
+	for (int i = 0; i < n; i++) {
+		ws[i].id = i;
+		ws[i].rng = (seed && *seed ? strtoull(seed, NULL, 0) : (uint64_t)csp_now()) + (uint64_t)i;
+	}
+	/* Publish the count before any worker runs: workers iterate over all of them. */
+	coro_S.nworkers = n;
+	for (int i = 0; i < n; i++) {
+		int rc = pthread_create(&ws[i].thread, NULL, worker_main, &ws[i]);
+		if (rc != 0) {
+			fprintf(stderr, "csplab coro: cannot start worker %d: %s\n", i, strerror(rc));
+			csp_fatal("csplab coro: cannot start the scheduler's workers");
+		}
+		pthread_detach(ws[i].thread);
+	}
+}
+
+int coro_spawn(csp_task_fn fn, void *arg)
+{
+	pthread_once(&once, start);
+	if (coro_S.nworkers == 0)
+		return start_error ? start_error : EAGAIN;
+	struct coro_task *t = calloc(1, sizeof *t);
+	if (!t)
+		return ENOMEM;
+	t->stack = coro_stack_get();
+	if (!t->stack.base) {
+		free(t);
+		return EAGAIN;
+	}
+	t->fn = fn;
+	t->arg = arg;
+	t->id = atomic_fetch_add(&next_id, 1) + 1;
+	t->fiber = coro_fiber_create();
+	coro_ctx_make(&t->ctx, t->stack.base, t->stack.size, coro_task_entry, t);
+	atomic_init(&t->state, RUNNABLE);
+	fxlock_lock(&all_lock);
+	t->all_next = all;
+	if (all)
+		all->all_prev = t;
+	all = t;
+	fxlock_unlock(&all_lock);
+	atomic_fetch_add(&live, 1);
+
+	/* Like Go's newproc, a task spawned by a task runs next on the same worker. coro_ready
+	 * counts a readied task out of the parked ones: count this one in first. */
+	atomic_fetch_add(&coro_S.parked, 1);
+	coro_ready(t);
+	return 0;
+}
+
+void coro_task_finished(struct coro_task *t)
+{
+	fxlock_lock(&all_lock);
+	if (t->all_prev)
+		t->all_prev->all_next = t->all_next;
+	else
+		all = t->all_next;
+	if (t->all_next)
+		t->all_next->all_prev = t->all_prev;
+	fxlock_unlock(&all_lock);
+	atomic_fetch_sub(&live, 1);
+	coro_fiber_destroy(t->fiber);
+	coro_stack_put(t->stack);
+	free(t);
+}
+
+/* ---- Accounting for the deadlock report --------------------------------------------------------- */
+
+int coro_nworkers(void) { return coro_S.nworkers; }
+long coro_live_tasks(void) { return atomic_load(&live); }
+
+long coro_parked_tasks(void)
+{
+	long n = atomic_load(&coro_S.parked);
+	for (int i = 0; i < coro_S.nworkers; i++) /* relaxed: see count() in sched.c */
+		n += atomic_load_explicit(&coro_S.workers[i].parked, memory_order_relaxed);
+	return n;
+}
+
+uint64_t coro_ready_count(void)
+{
+	uint64_t n = atomic_load(&coro_S.readies);
+	for (int i = 0; i < coro_S.nworkers; i++) /* relaxed: see count() in sched.c */
+		n += atomic_load_explicit(&coro_S.workers[i].readies, memory_order_relaxed);
+	return n;
+}
+
+void coro_dump_tasks(int fd)
+{
+	static const char *const names[] = { "runnable", "running", "parked", "dead" };
+	fxlock_lock(&all_lock);
+	for (struct coro_task *t = all; t; t = t->all_next) {
+		int st = atomic_load_explicit(&t->state, memory_order_relaxed); /* a snapshot */
+		Dl_info info;
+		const char *fn = dladdr((void *)(uintptr_t)t->fn, &info) && info.dli_sname
+			? info.dli_sname : "?";
+		dprintf(fd, "goroutine %llu [%s%s%s]: started as %s(%p) at %p, waiting on %p\n",
+			(unsigned long long)t->id, names[st], st == PARKED ? ": " : "",
+			st == PARKED ? t->wait_reason : "", fn, t->arg, (void *)(uintptr_t)t->fn,
+			t->wait_obj);
+	}
+	fxlock_unlock(&all_lock);
+}
