@@ -154,9 +154,12 @@ void b_go(bench_b *b, csp_task_fn fn, void *arg)
 {
 	int rc = csp_wg_go(b->wg, fn, arg);
 	if (rc != 0) {
-		/* The body cannot continue without its tasks; it is reported, not hidden. */
-		b_error(b, "cannot spawn a task: %s", strerror(rc));
-		fn(arg); /* run it inline so whatever waits for it is not stuck */
+		/* A body cannot go on without its tasks (it would wait for them forever), and running
+		 * one inline usually deadlocks on its spawner: stop the run loudly. bench/run.py keeps
+		 * every result finished before this one. */
+		fprintf(stderr, "csplab-bench: %s on '%s': cannot spawn a task: %s\n",
+			b->scenario->name, b->impl->name, strerror(rc));
+		exit(3);
 	}
 }
 
