@@ -1,0 +1,3 @@
+module csplab/bench
+
+go 1.19

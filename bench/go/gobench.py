@@ -1,0 +1,353 @@
+#!/usr/bin/env python3
+"""gobench.py: the Go side of csplab's benchmark run (docs/benchmarks.md is the contract).
+
+Two kinds of rows, all under the implementation name "go":
+
+1. Go's own benchmarks (the "go_origin" scenarios): the toolchain's runtime and sync test
+   packages are compiled (`go test -c`) and their benchmarks run with GOMAXPROCS = cores;
+   each `BenchmarkChanSync-2  7604211  158.0 ns/op` line becomes a row
+   `chan/ChanSync/go/manual_time`. These rows carry wall time only: Go's testing package
+   measures no CPU time and no context switches per benchmark, and the process's figures
+   would mix every benchmark of the run, so cpu_time and ctxsw are null. MakeChan has
+   sub-benchmarks per element type; its row is MakeChan/Int.
+2. csplab's Go programs (bench/go/*.go, built here): the "beyond Go" scenarios, which
+   measure and report exactly as the C harness does.
+
+Every row has Google Benchmark's fields; per (scenario, arguments): one "iteration" row per
+repetition and, with two or more, the aggregates mean, median, stddev, cv, min and max.
+
+  gobench.py [--profile smoke|quick|full] [--filter REGEX] [--out FILE.jsonl] [--progress]
+
+--filter is searched in row names ('-' in front negates, as --benchmark_filter); Go
+invocations none of whose rows can match are skipped. --out appends JSON lines. Without Go
+on PATH it says so and exits 0. Build caches: GOCACHE and GOPATH as set, else Go's defaults
+under $HOME, else a directory beside --out.
+"""
+import argparse
+import json
+import math
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+# Go's own benchmarks that csplab ports one-to-one: (primitive, Go test package, names).
+GO_ORIGIN = [
+    ("chan", "runtime", """ChanNonblocking SelectUncontended SelectSyncContended
+        SelectAsyncContended SelectNonblock ChanUncontended ChanContended ChanSync ChanSyncWork
+        ChanProdCons0 ChanProdCons10 ChanProdCons100 ChanProdConsWork0 ChanProdConsWork10
+        ChanProdConsWork100 SelectProdCons ChanSem ChanPopular ChanClosed MakeChan
+        CreateGoroutines CreateGoroutinesParallel PingPongHog"""),
+    ("mutex", "sync", """MutexUncontended Mutex MutexSlack MutexWork MutexWorkSlack
+        MutexNoSpin MutexSpin"""),
+    ("rwlock", "sync", """RWMutexUncontended RWMutexWrite100 RWMutexWrite10
+        RWMutexWorkWrite100 RWMutexWorkWrite10"""),
+    ("waitgroup", "sync", """WaitGroupUncontended WaitGroupAddDone WaitGroupAddDoneWork
+        WaitGroupWait WaitGroupWaitWork WaitGroupActuallyWait"""),
+]
+# Benchmarks with sub-benchmarks: the one whose result is the row. A pattern with a second
+# level reports nothing for benchmarks without sub-benchmarks, so these run on their own.
+SUB_BENCH = {"MakeChan": "Int"}
+
+# Per profile: Go's -benchtime, -count, and the csplab Go program's -profile (same name).
+PROFILES = {"smoke": ("100x", 1), "quick": ("50ms", 3), "full": ("200ms", 10)}
+
+RESULT = re.compile(r"^Benchmark(\S+?)(?:-\d+)?\s+(\d+)\s+([0-9.e+]+) ns/op")
+NOTICE = re.compile(r"^\s*--- (SKIP|FAIL): Benchmark(\S+?)(?:-\d+)?(?:\s|$)")
+
+
+def ncpu():
+    """Cores as csp_ncpu() counts them (online processors)."""
+    try:
+        return max(1, os.sysconf("SC_NPROCESSORS_ONLN"))
+    except (ValueError, OSError):
+        return os.cpu_count() or 1
+
+
+def matcher(pattern):
+    """Google Benchmark's filter: searched in the name; a leading '-' negates."""
+    if not pattern or pattern in ("all", "."):
+        return lambda name: True
+    negate = pattern.startswith("-")
+    rx = re.compile(pattern[1:] if negate else pattern)
+    return lambda name: bool(rx.search(name)) != negate
+
+
+def writable_dir(path):
+    try:
+        os.makedirs(path, exist_ok=True)
+        return os.access(path, os.W_OK)
+    except OSError:
+        return False
+
+
+def go_environment(out_path, cores):
+    """The environment of every go command and test binary."""
+    env = dict(os.environ)
+    env.update(GOMAXPROCS=str(cores), GOPROXY="off", GOFLAGS="-mod=mod", GOWORK="off",
+               GOTOOLCHAIN="local", GO111MODULE="on")
+    home_cache = env.get("XDG_CACHE_HOME") or (
+        os.path.join(env["HOME"], ".cache") if env.get("HOME") else None)
+    if home_cache and not writable_dir(home_cache):
+        home_cache = None
+    beside = os.path.join(os.path.dirname(os.path.abspath(out_path)) if out_path
+                          else tempfile.gettempdir(), "go-cache")
+    if not env.get("GOCACHE"):
+        env["GOCACHE"] = os.path.join(home_cache or beside, "go-build")
+    if not env.get("GOPATH"):
+        env["GOPATH"] = os.path.join(env["HOME"], "go") if home_cache else \
+            os.path.join(beside, "gopath")
+    return env
+
+
+class Progress:
+    def __init__(self, enabled, steps):
+        self.enabled, self.steps, self.k = enabled, steps, 0
+        self.timings = []
+
+    def step(self, what):
+        self.k += 1
+        if self.enabled:
+            print(f"go: running {what} ({self.k}/{self.steps})", file=sys.stderr, flush=True)
+        return time.monotonic()
+
+    def done(self, what, start):
+        self.timings.append((what, time.monotonic() - start))
+
+
+def run(cmd, cwd, env, on_line=None):
+    """Runs cmd, passing each output line (stdout and stderr) to on_line. Returns (rc, tail)."""
+    tail = []
+    try:
+        p = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.PIPE,
+                             stderr=subprocess.STDOUT, text=True, errors="replace")
+    except OSError as e:
+        return 127, [str(e)]
+    for line in p.stdout:
+        line = line.rstrip("\n")
+        tail = (tail + [line])[-20:]
+        if on_line:
+            on_line(line)
+    return p.wait(), tail
+
+
+# ---- rows ----------------------------------------------------------------------------------
+
+def num(v):
+    return None if v is None or math.isnan(v) or math.isinf(v) else v
+
+
+def cv(v):
+    sd = statistics.stdev(v)
+    return 0.0 if sd == 0 else sd / statistics.mean(v)
+
+
+AGGREGATES = [("mean", "time", statistics.mean), ("median", "time", statistics.median),
+              ("stddev", "time", statistics.stdev), ("cv", "percentage", cv),
+              ("min", "time", min), ("max", "time", max)]
+
+
+def go_origin_rows(name, family, results, error):
+    """Rows for one of Go's benchmarks: results is [(iterations, ns/op)] in run order."""
+    base = dict(name=name, run_name=name, run_type="iteration", family_index=family,
+                per_family_instance_index=0, repetitions=max(1, len(results)))
+    if not results:
+        return [dict(base, repetition_index=0, threads=1, error_occurred=True,
+                     error_message=error, iterations=0, real_time=None, cpu_time=None,
+                     time_unit="ns", ctxsw=None)]
+    rows = [dict(base, repetition_index=i, threads=1, iterations=it, real_time=ns,
+                 cpu_time=None, time_unit="ns", ctxsw=None)
+            for i, (it, ns) in enumerate(results)]
+    if len(results) >= 2:
+        real = [ns for _, ns in results]
+        for agg, unit, f in AGGREGATES:
+            rows.append(dict(base, name=f"{name}_{agg}", run_type="aggregate", threads=1,
+                             aggregate_name=agg, aggregate_unit=unit,
+                             iterations=len(results), real_time=num(f(real)), cpu_time=None,
+                             time_unit="ns", ctxsw=None))
+    return rows
+
+
+def write_context(out_path, go, env, cores, profile):
+    """The file's first line, when the file is new: what the rows were measured with."""
+    if not out_path or (os.path.exists(out_path) and os.path.getsize(out_path) > 0):
+        return
+    version = subprocess.run([go, "env", "GOVERSION"], env=env, capture_output=True,
+                             text=True).stdout.strip()
+    ctx = {"go_version": version or "unknown", "gomaxprocs": cores, "profile": profile,
+           "go_origin_cpu_time": "not measured (null): Go's testing reports wall time only"}
+    append_rows(out_path, [{"context": ctx}])
+
+
+def append_rows(out_path, rows):
+    if out_path:
+        with open(out_path, "a") as f:
+            for r in rows:
+                f.write(json.dumps(r, separators=(",", ":"), allow_nan=False) + "\n")
+
+
+# ---- the plan ------------------------------------------------------------------------------
+
+def plan_go_origin(match):
+    """[(package, [(go name, row name, family)])]: one test binary run per package for the
+    benchmarks whose rows can match, plus one per benchmark with sub-benchmarks."""
+    by_pkg, alone, family = {}, [], 0
+    for prim, pkg, names in GO_ORIGIN:
+        for go_name in names.split():
+            row = f"{prim}/{go_name}/go/manual_time"
+            if match(row):
+                entry = (go_name, row, family)
+                if go_name in SUB_BENCH:
+                    alone.append((pkg, [entry]))
+                else:
+                    by_pkg.setdefault(pkg, []).append(entry)
+            family += 1
+    return list(by_pkg.items()) + alone
+
+
+def bench_pattern(benches):
+    names = [g for g, _, _ in benches]
+    pattern = "^Benchmark(" + "|".join(names) + ")$"
+    if len(names) == 1 and names[0] in SUB_BENCH:
+        pattern += "/^" + SUB_BENCH[names[0]] + "$"
+    return pattern
+
+
+def run_go_origin(pkg, benches, test_bin, goroot, env, args, progress):
+    benchtime, count = PROFILES[args.profile]
+    wanted = {(g + "/" + SUB_BENCH[g]) if g in SUB_BENCH else g: (row, fam)
+              for g, row, fam in benches}
+    results = {g: [] for g in wanted}
+    written = set()
+    notes, last = {}, [None]  # Go's reason for a SKIP or FAIL follows on indented lines
+
+    def on_line(line):
+        m = RESULT.match(line)
+        if m and m.group(1) in wanted:
+            g, iters, ns = m.group(1), int(m.group(2)), float(m.group(3))
+            results[g].append((iters, ns))
+            row, fam = wanted[g]
+            print(f"{row:<64} {ns:12.1f} {'-':>12} {iters:10d}", flush=True)
+            if len(results[g]) == count:  # complete: written now, kept if the run is cut short
+                append_rows(args.out, go_origin_rows(row, fam, results[g], None))
+                written.add(g)
+            last[0] = None
+            return
+        m = NOTICE.match(line)
+        if m:
+            last[0] = m.group(2)
+            notes[last[0]] = "skipped by Go" if m.group(1) == "SKIP" else "failed in Go"
+        elif last[0] and line[:1].isspace():
+            notes[last[0]] += ": " + line.strip()
+        else:
+            last[0] = None
+
+    what = f"Go's {pkg} benchmarks: {', '.join(g for g, _, _ in benches[:4])}" + \
+        (f" and {len(benches) - 4} more" if len(benches) > 4 else "")
+    start = progress.step(what)
+    cmd = [test_bin, "-test.run=NONE", "-test.bench=" + bench_pattern(benches),
+           "-test.benchtime=" + benchtime, f"-test.count={count}", "-test.timeout=60m"]
+    rc, tail = run(cmd, os.path.join(goroot, "src", pkg), env, on_line)
+    progress.done(what, start)
+    complete = rc == 0
+    for g, (row, fam) in wanted.items():
+        if g in written:
+            continue
+        complete &= bool(results[g])
+        why = notes.get(g) or notes.get(g.split("/")[0]) or (
+            "Go reported no result for it" if rc == 0 else
+            f"Go's {pkg} tests exited {rc}: " + " | ".join(tail[-3:]))
+        append_rows(args.out, go_origin_rows(row, fam, results[g], why))
+    return complete
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--profile", default=os.environ.get("BENCH_PROFILE", "quick"),
+                    choices=sorted(PROFILES))
+    ap.add_argument("--filter", default="", help="regex searched in row names")
+    ap.add_argument("--out", help="append JSON lines to this file")
+    ap.add_argument("--progress", action="store_true", help="report each step on stderr")
+    args = ap.parse_args()
+    if args.out:
+        args.out = os.path.abspath(args.out)  # the Go program runs in bench/go
+    try:
+        match = matcher(args.filter)
+    except re.error as e:
+        sys.exit(f"gobench: bad --filter regex: {e}")
+
+    go = shutil.which("go")
+    if not go:
+        print("Go is not installed: the report will have no go rows", file=sys.stderr)
+        return 0
+    cores = ncpu()
+    env = go_environment(args.out, cores)
+    goroot = subprocess.run([go, "env", "GOROOT"], env=env, capture_output=True,
+                            text=True).stdout.strip()
+    write_context(args.out, go, env, cores, args.profile)
+    plan = plan_go_origin(match)
+    packages = sorted({pkg for pkg, _ in plan})
+    # Steps: compile each test package, each test binary run, build and run csplab's program.
+    progress = Progress(args.progress, len(packages) + len(plan) + 2)
+    ok, t0 = True, time.monotonic()
+    print(f"{'benchmark (go: one line per repetition)':<64} {'wall ns/op':>12} "
+          f"{'cpu ns/op':>12} {'iterations':>10}", flush=True)
+
+    with tempfile.TemporaryDirectory(prefix="csplab-go-") as tmp:
+        binaries = {}
+        for pkg in packages:
+            what = f"go test -c {pkg} (compiling Go's {pkg} tests)"
+            start = progress.step(what)
+            binaries[pkg] = os.path.join(tmp, pkg + ".test")
+            rc, tail = run([go, "test", "-c", "-o", binaries[pkg], pkg], tmp, env)
+            progress.done(what, start)
+            if rc != 0:
+                print(f"gobench: cannot compile Go's {pkg} tests:\n" + "\n".join(tail),
+                      file=sys.stderr)
+                binaries[pkg] = None
+                ok = False
+        for pkg, benches in plan:
+            if binaries[pkg]:
+                ok &= run_go_origin(pkg, benches, binaries[pkg], goroot, env, args, progress)
+            else:
+                for g, row, fam in benches:
+                    append_rows(args.out, go_origin_rows(
+                        row, fam, [], f"Go's {pkg} tests did not compile"))
+                progress.step(f"(skipped: {pkg} did not compile)")
+
+        exe = os.path.join(tmp, "csplab-gobench")
+        what = "go build (csplab's Go programs, bench/go)"
+        start = progress.step(what)
+        rc, tail = run([go, "build", "-o", exe, "."], HERE, env)
+        progress.done(what, start)
+        if rc != 0:
+            print("gobench: cannot build bench/go:\n" + "\n".join(tail), file=sys.stderr)
+            return 1
+        common = [f"-profile={args.profile}", f"-ncpu={cores}", f"-filter={args.filter}"]
+        listed = subprocess.run([exe, "-list"] + common, env=env, capture_output=True,
+                                text=True)
+        if listed.returncode == 0 and listed.stdout.strip():
+            what = f"csplab-gobench ({len(listed.stdout.split())} instances)"
+            start = progress.step(what)
+            rc, _ = run([exe] + common + ([f"-out={args.out}"] if args.out else []), HERE,
+                        env, lambda line: print(line, flush=True))
+            progress.done(what, start)
+            ok &= rc == 0
+        else:
+            progress.step("(skipped: csplab-gobench, no row matches the filter)")
+
+    if args.progress:
+        for what, secs in progress.timings:
+            print(f"go: {secs:7.1f} s  {what}", file=sys.stderr)
+        print(f"go: {time.monotonic() - t0:7.1f} s  total", file=sys.stderr)
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
