@@ -29,8 +29,22 @@ struct runq {
 	_Atomic(struct coro_task *) slot[RUNQ_SIZE];
 };
 
-/* Owner: append t. False when the ring is full (the caller moves work to the global queue). */
-bool runq_put(struct runq *q, struct coro_task *t);
+/* Owner: append t. False when the ring is full (the caller moves work to the global queue).
+ * Inline: it is on every yield's path. */
+static inline bool runq_put(struct runq *q, struct coro_task *t)
+{
+	/* acquire: pairs with takers' CAS on head (release), so the slot we are about to reuse has
+	 * been read by whoever took it */
+	uint32_t h = atomic_load_explicit(&q->head, memory_order_acquire);
+	uint32_t tl = atomic_load_explicit(&q->tail, memory_order_relaxed); /* only we write it */
+	if (tl - h >= RUNQ_SIZE)
+		return false;
+	/* relaxed: published by the release store of tail below */
+	atomic_store_explicit(&q->slot[tl % RUNQ_SIZE], t, memory_order_relaxed);
+	/* release: makes the slot visible to takers; pairs with their acquire loads of tail */
+	atomic_store_explicit(&q->tail, tl + 1, memory_order_release);
+	return true;
+}
 /* Owner: take the oldest task, or NULL. */
 struct coro_task *runq_get(struct runq *q);
 /* Owner: take up to n tasks at once into out[] (for moving work to the global queue). */

@@ -28,8 +28,7 @@
 #define DIRECT_SWITCH 1
 #endif
 
-#define GLOBAL_EVERY 61 /* as Go: look at the global queue first every 61st pick */
-#define TIMERS_EVERY 16 /* busy workers look at due timers every 16th pick */
+#define GLOBAL_EVERY 61 /* as Go: the global queue (and due timers) first every 61st pick */
 #define IDLE_SPINS 64
 
 struct coro_sched coro_S;
@@ -115,11 +114,13 @@ static void local_put(struct worker *w, struct coro_task *t)
 static struct coro_task *next_local(struct worker *w)
 {
 	struct coro_task *t = NULL;
-	if (++w->ticks % GLOBAL_EVERY == 0)
+	if (--w->ticks == 0) { /* every GLOBAL_EVERY picks: the global queue and the timers */
+		w->ticks = GLOBAL_EVERY;
 		t = global_pop(NULL);
-	if (!t && w->ticks % TIMERS_EVERY == 0)
 		coro_timers_run(); /* may ready tasks into our run-next slot */
-	if (!t)
+	}
+	/* The load is a cheap test before the exchange; thieves only ever clear the slot. */
+	if (!t && atomic_load_explicit(&w->runnext, memory_order_relaxed))
 		t = atomic_exchange(&w->runnext, NULL);
 	if (!t)
 		t = runq_get(&w->q);

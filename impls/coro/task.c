@@ -52,6 +52,7 @@ static void start(void)
 	coro_S.workers = ws;
 	for (int i = 0; i < n; i++) {
 		ws[i].id = i;
+		ws[i].ticks = 1;
 		ws[i].rng = (seed && *seed ? strtoull(seed, NULL, 0) : (uint64_t)csp_now()) + (uint64_t)i;
 	}
 	/* Publish the count before any worker runs: workers iterate over all of them. */
