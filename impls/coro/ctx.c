@@ -5,7 +5,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#if defined(__x86_64__)
+#if defined(__x86_64__) && !defined(CSPLAB_CORO_PORTABLE)
 
 void coro_ctx_trampoline(void);
 
@@ -26,7 +26,7 @@ void coro_ctx_make(struct coro_ctx *ctx, void *stack, size_t size, void (*entry)
 	ctx->sp = frame;
 }
 
-#elif defined(__aarch64__)
+#elif defined(__aarch64__) && !defined(CSPLAB_CORO_PORTABLE)
 
 void coro_ctx_trampoline(void);
 

@@ -15,7 +15,8 @@
 
 #include <stddef.h>
 
-#if defined(__x86_64__) || defined(__aarch64__)
+/* CSPLAB_CORO_PORTABLE forces the ucontext fallback (scripts/test-aarch64.sh tests it). */
+#if (defined(__x86_64__) || defined(__aarch64__)) && !defined(CSPLAB_CORO_PORTABLE)
 #define CORO_CTX_ASM 1
 struct coro_ctx {
 	void *sp;

@@ -3,7 +3,7 @@
  *   +0 x19 x20  +16 x21 x22  +32 x23 x24  +48 x25 x26  +64 x27 x28  +80 x29 x30(lr)
  *   +96 d8 d9  +112 d10 d11  +128 d12 d13  +144 d14 d15   (176 bytes, 16-aligned)
  */
-#if defined(__aarch64__)
+#if defined(__aarch64__) && !defined(CSPLAB_CORO_PORTABLE)
 	.text
 	.globl	coro_ctx_switch
 	.type	coro_ctx_switch, %function

@@ -3,7 +3,7 @@
  *   +0 MXCSR (4 bytes), x87 control word (2 bytes)   +8 r15  +16 r14  +24 r13  +32 r12
  *   +40 rbx  +48 rbp  +56 return address
  */
-#if defined(__x86_64__)
+#if defined(__x86_64__) && !defined(CSPLAB_CORO_PORTABLE)
 	.text
 	.globl	coro_ctx_switch
 	.type	coro_ctx_switch, @function
