@@ -271,8 +271,10 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	if (list) {
-		gb_matching(filter, print_name, NULL);
-		return 0;
+		if (gb_matching(filter, print_name, NULL) > 0)
+			return 0;
+		fprintf(stderr, "csplab-bench: no benchmark matches the filter '%s'\n", filter ? filter : "");
+		return 2;
 	}
 	if (out && write_context(out, profile_name) != 0)
 		return 2;

@@ -8,7 +8,7 @@
 #include <cmath>
 #include <cstdio>
 #include <map>
-#include <regex>
+#include <regex.h>
 #include <string>
 #include <vector>
 #include <unistd.h>
@@ -70,15 +70,29 @@ std::vector<std::string> instance_names(const Registered &r)
 	return out;
 }
 
-// Google Benchmark's filter: a regex searched in the name; a leading '-' negates it.
-bool filter_matches(const std::string &filter, const std::string &name)
-{
-	if (filter.empty() || filter == "all" || filter == ".")
-		return true;
-	bool negate = filter[0] == '-';
-	std::regex re(negate ? filter.substr(1) : filter);
-	return std::regex_search(name, re) != negate;
-}
+// Google Benchmark's filter: a regex searched in the name; a leading '-' negates it. POSIX
+// extended regexes, as Google Benchmark uses where std::regex is not its choice.
+struct Filter {
+	bool all = true, negate = false, ok = true;
+	regex_t re;
+	explicit Filter(const std::string &f)
+	{
+		if (f.empty() || f == "all" || f == ".")
+			return;
+		all = false;
+		negate = f[0] == '-';
+		ok = regcomp(&re, (negate ? f.substr(1) : f).c_str(), REG_EXTENDED | REG_NOSUB) == 0;
+	}
+	~Filter()
+	{
+		if (!all && ok)
+			regfree(&re);
+	}
+	bool matches(const std::string &name) const
+	{
+		return all || ((regexec(&re, name.c_str(), 0, nullptr, 0) == 0) != negate);
+	}
+};
 
 void json_string(FILE *f, const std::string &s)
 {
@@ -339,20 +353,19 @@ void gb_add_context(const char *key, const char *value)
 size_t gb_matching(const char *filter, void (*fn)(const char *name, void *arg), void *arg)
 {
 	size_t n = 0;
-	std::string f = filter ? filter : "";
-	try {
-		for (const auto &kv : registry()) {
-			for (const auto &name : instance_names(kv.second)) {
-				if (!filter_matches(f, name))
-					continue;
-				n++;
-				if (fn)
-					fn(name.c_str(), arg);
-			}
-		}
-	} catch (const std::regex_error &e) {
-		fprintf(stderr, "csplab-bench: bad filter regex '%s': %s\n", f.c_str(), e.what());
+	Filter f(filter ? filter : "");
+	if (!f.ok) {
+		fprintf(stderr, "csplab-bench: bad filter regex '%s'\n", filter);
 		return 0;
+	}
+	for (const auto &kv : registry()) {
+		for (const auto &name : instance_names(kv.second)) {
+			if (!f.matches(name))
+				continue;
+			n++;
+			if (fn)
+				fn(name.c_str(), arg);
+		}
 	}
 	return n;
 }
