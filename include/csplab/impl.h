@@ -48,6 +48,10 @@ enum csp_prop {
 	/* Mutex/RW lock: only the task that locked may unlock (glibc's pthread_mutex, by POSIX).
 	 * Go's locks are not owned; with this flag the cross-task unlock test is recorded as absent. */
 	CSP_PROP_OWNED = 1u << 2,
+	/* RW lock: when a writer unlocks, the next writer may go before the readers that queued
+	 * behind it (Concurrency Kit's ck_rwlock), so a stream of writers can starve readers. Go
+	 * lets those readers in first; with this flag that test is recorded as absent. */
+	CSP_PROP_READERS_MAY_STARVE = 1u << 3,
 	/* Benchmark-only: does no synchronisation at all; measures the harness's own overhead. */
 	CSP_PROP_NULL = 1u << 30,
 	/* Test-only: a deliberately broken implementation. Never listed by `make list`. */
