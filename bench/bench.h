@@ -59,6 +59,8 @@ struct bench_b {
 	_Atomic(struct bench_obj *) objs; /* made by any task of the body */
 	int64_t t_wall, t_cpu, t_csw; /* window start, or -1 while stopped */
 	int64_t wall, cpu, csw;       /* accumulated */
+	int64_t run_deadline; /* csp_now() past which b_run_parallel stops early (see done) */
+	int64_t done;         /* operations actually done: n, or fewer if the run hit its cap */
 	int n_counters;
 	const char *counter_name[BENCH_MAX_COUNTERS];
 	double counter_value[BENCH_MAX_COUNTERS];
@@ -98,11 +100,15 @@ void b_go(bench_b *b, csp_task_fn fn, void *arg);
 void b_wait(bench_b *b);
 
 /* Go's b.RunParallel: body(pb, arg) runs in b->procs tasks, each looping while b_next(pb);
- * together they do b->n iterations. Returns after all tasks finished. */
+ * together they do b->n iterations. Returns after all tasks finished.
+ * A run that overruns its cap (a spin lock collapsing with more tasks than cores can take
+ * minutes) stops handing out work: b->done says how many operations were done, and the harness
+ * reports time per operation from that, with a "capped" counter, instead of hanging the run. */
 typedef struct bench_pb {
 	_Atomic int64_t *left; /* shared: iterations not yet handed out */
 	int64_t cached;        /* iterations this task holds */
 	int64_t grain;
+	int64_t deadline;      /* stop handing out work after this (the run's cap) */
 	int index;             /* 0 .. procs-1 */
 } bench_pb;
 void b_run_parallel(bench_b *b, void (*body)(bench_pb *pb, void *arg), void *arg);

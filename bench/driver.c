@@ -55,9 +55,13 @@ static const csp_waitgroup_ops *latch_ops(const csp_info *impl)
 	return csp_lookup(CSP_PRIM_WAITGROUP, "pthread");
 }
 
+/* Wall time one run may take before b_run_parallel stops handing out work (per profile). */
+static int64_t run_cap;
+
 static void body_task(void *p)
 {
 	bench_b *b = p;
+	b->run_deadline = csp_now() + run_cap;
 	b_start_timer(b);
 	b->scenario->run(b);
 	b_stop_timer(b);
@@ -74,6 +78,7 @@ static void run_instance(gb_state *st, void *ctx)
 			return;
 		}
 		b->n = n;
+		b->done = n;
 		b->procs = csp_ncpu();
 		b->impl = in->impl;
 		b->scenario = in->s;
@@ -86,9 +91,14 @@ static void run_instance(gb_state *st, void *ctx)
 		if (b_failed(b)) {
 			gb_skip_with_error(st, b->error);
 		} else {
-			gb_set_iteration_time(st, (double)b->wall / CSP_SECOND);
-			gb_counter(st, "cpu_ns", (double)b->cpu, GB_COUNTER_AVG_ITERATIONS);
-			gb_counter(st, "ctxsw", (double)b->csw, GB_COUNTER_AVG_ITERATIONS);
+			/* A capped run did b->done of n operations: scale its totals to n so every
+			 * per-operation figure is measured over the operations actually done. */
+			double scale = b->done > 0 ? (double)n / (double)b->done : 1.0;
+			gb_set_iteration_time(st, (double)b->wall * scale / CSP_SECOND);
+			gb_counter(st, "cpu_ns", (double)b->cpu * scale, GB_COUNTER_AVG_ITERATIONS);
+			gb_counter(st, "ctxsw", (double)b->csw * scale, GB_COUNTER_AVG_ITERATIONS);
+			if (b->done < n)
+				gb_counter(st, "capped", (double)b->done / (double)n, 0);
 			for (int i = 0; i < b->n_counters; i++)
 				gb_counter(st, b->counter_name[i], b->counter_value[i],
 					b->counter_flags[i]);
@@ -239,6 +249,8 @@ int main(int argc, char **argv)
 		"--benchmark_repetitions=3", "--benchmark_repetitions=10" };
 	static const char *const min_time[] = { "--benchmark_min_time=0.002",
 		"--benchmark_min_time=0.05", "--benchmark_min_time=0.2" };
+	static const int64_t caps[] = { 200 * CSP_MILLISECOND, 1 * CSP_SECOND, 5 * CSP_SECOND };
+	run_cap = caps[profile];
 	if (!user_reps)
 		gb_argv[gb_argc++] = (char *)reps[profile];
 	if (!user_min_time)

@@ -174,6 +174,7 @@ struct parallel {
 	_Atomic int64_t left;
 	_Atomic int next_index;
 	int64_t grain;
+	int64_t deadline;
 };
 
 static void parallel_task(void *p)
@@ -182,6 +183,7 @@ static void parallel_task(void *p)
 	bench_pb pb = {
 		.left = &par->left,
 		.grain = par->grain,
+		.deadline = par->deadline,
 		.index = atomic_fetch_add_explicit(&par->next_index, 1, memory_order_relaxed),
 	}; /* relaxed: the index only has to be unique */
 	par->body(&pb, par->arg);
@@ -189,6 +191,8 @@ static void parallel_task(void *p)
 
 bool b_next_slow(bench_pb *pb)
 {
+	if (csp_now() > pb->deadline)
+		return false; /* the run's cap: b_run_parallel counts what was done */
 	/* relaxed: the counter only hands out iteration numbers; it orders no data */
 	int64_t got = atomic_fetch_sub_explicit(pb->left, pb->grain, memory_order_relaxed);
 	if (got <= 0)
@@ -203,12 +207,16 @@ void b_run_parallel(bench_b *b, void (*body)(bench_pb *pb, void *arg), void *arg
 	 * and the shared counter off the hot path. */
 	int64_t grain = b->n / ((int64_t)b->procs * 64);
 	grain = grain < 1 ? 1 : grain > 10000 ? 10000 : grain;
-	struct parallel par = { .body = body, .arg = arg, .grain = grain };
+	struct parallel par = { .body = body, .arg = arg, .grain = grain,
+		.deadline = b->run_deadline };
 	atomic_init(&par.left, b->n);
 	atomic_init(&par.next_index, 0);
 	for (int i = 0; i < b->procs; i++)
 		b_go(b, parallel_task, &par);
 	b_wait(b);
+	/* Every batch handed out was finished; only what is still in `left` was not done. */
+	int64_t left = atomic_load(&par.left);
+	b->done = b->n - (left > 0 ? left : 0);
 }
 
 void b_work(int units)
