@@ -1,0 +1,398 @@
+#!/usr/bin/env python3
+"""bench/run.py: one benchmark run, from the binaries to the report (what `make bench` calls).
+
+    bench/run.py [--profile smoke|quick|full] [--filter REGEX] [--impl NAME]
+                 [--reports-dir DIR] [--bench-bin PATH] [--launcher PROGRAM]
+                 [--no-go | --go-jsonl FILE]
+    bench/run.py --report-only RUN_DIR
+
+Defaults come from the environment as `make bench` passes them: BENCH_PROFILE (quick),
+BENCH_FILTER (every benchmark), IMPL (every implementation; `go` runs only the Go side, any other
+name skips it).
+
+A run goes to <reports>/<run-id>/ (run-id: UTC time and short git commit):
+  csplab.jsonl   rows from csplab-bench, appended as each benchmark finishes
+  go.jsonl       rows from bench/go/gobench.py (Go's own benchmarks and csplab's Go programs)
+  results.json   both merged in Google Benchmark's JSON format; its context describes the machine
+  report.md, index.html, plots/   the report (bench/report/)
+and <reports>/latest is pointed at it. Interrupted (Ctrl-C, SIGTERM), it keeps what completed,
+writes results.json marked "partial": true with its report, and exits 130 (143 for SIGTERM).
+Bad input (unknown profile, implementation or a filter matching nothing) stops it before anything
+is written, with a message and exit status 2. Python 3 standard library only.
+"""
+
+import argparse
+import datetime
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+sys.path.insert(0, HERE)
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+import report  # noqa: E402  (bench/report/)
+import rundir  # noqa: E402
+
+# Repetitions and minimum time per repetition, as csplab-bench applies them (bench/driver.c);
+# used only for the time estimate.
+PROFILES = {"smoke": (1, 0.002), "quick": (3, 0.05), "full": (10, 0.2)}
+# A benchmark takes at least ~1.8x repetitions x min time (Google Benchmark's iteration search);
+# slow operations (oversubscribed spinning) take much longer, hence "at least".
+OVERHEAD = 1.8
+GOBENCH = os.path.join(ROOT, "bench", "go", "gobench.py")
+GO_IMPL = "go"
+
+
+def say(msg):
+    print(f"bench: {msg}", file=sys.stderr, flush=True)
+
+
+def fail(msg, status=2):
+    say(msg)
+    sys.exit(status)
+
+
+def clock(seconds):
+    s = int(round(seconds))
+    if s >= 3600:
+        return f"{s // 3600}:{s // 60 % 60:02d}:{s % 60:02d}"
+    return f"{s // 60}:{s % 60:02d}"
+
+
+def shown(path):
+    """path relative to the current directory when it is below it, else absolute."""
+    rel = os.path.relpath(path, os.getcwd())
+    return path if rel.startswith("..") else rel
+
+
+class Stop(Exception):
+    """Raised from the signal handlers: the run was interrupted."""
+
+    def __init__(self, signum):
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _on_signal(signum, _frame):
+    raise Stop(signum)
+
+
+def parse_args(argv):
+    env = os.environ.get
+    p = argparse.ArgumentParser(prog="bench/run.py", description="csplab benchmark run and report")
+    p.add_argument("--profile", default=env("BENCH_PROFILE") or "quick")
+    p.add_argument("--filter", default=env("BENCH_FILTER") or "")
+    p.add_argument("--impl", default=env("IMPL") or "")
+    p.add_argument("--reports-dir", default=os.path.join(ROOT, "reports"))
+    p.add_argument("--bench-bin", default=os.path.join(ROOT, "build", "release", "csplab-bench"))
+    p.add_argument("--launcher", default="", help="program to start csplab-bench through "
+                   "(e.g. scripts/sanitized-run for a sanitizer build)")
+    go = p.add_mutually_exclusive_group()
+    go.add_argument("--no-go", action="store_true", help="skip the Go side")
+    go.add_argument("--go-jsonl", metavar="FILE", help="merge these recorded Go rows instead "
+                    "of running the Go side")
+    p.add_argument("--check", action="store_true", help="fail unless results.json, report.md, "
+                   "index.html and (with gnuplot) a PNG plot were written: the bench/smoke test")
+    p.add_argument("--report-only", metavar="RUN_DIR",
+                   help="regenerate the report of an existing run from its results.json")
+    return p.parse_args(argv)
+
+
+def run_quiet(cmd):
+    try:
+        return subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    except OSError as e:
+        fail(f"cannot run {cmd[0]}: {e.strerror}")
+
+
+class Run:
+    def __init__(self, args):
+        self.a = args
+        self.interrupted = None  # signal number
+        self.failures = []       # "csplab-bench exited with status 1", ...
+        self.c_failed = False
+        self.go_started = False
+        self.child = None
+
+    # ---- checks before anything is written ----------------------------------------------------
+    def plan(self):
+        a = self.a
+        if a.profile not in PROFILES:
+            fail(f"unknown profile '{a.profile}' (BENCH_PROFILE must be one of "
+                 f"{', '.join(PROFILES)})")
+        try:  # Python's regex dialect, close enough to std::regex's and Go's to catch typos
+            re.compile(a.filter[1:] if a.filter.startswith("-") else a.filter)
+        except re.error as e:
+            fail(f"BENCH_FILTER '{a.filter}' is not a valid regular expression: {e}")
+        self.run_c = a.impl != GO_IMPL
+        self.run_go = a.impl in ("", GO_IMPL) and not a.no_go
+        self.go_status = None
+        self.n_c = 0
+        if self.run_c:
+            self.n_c = self.count_c()
+        if self.run_go and not a.go_jsonl and not os.path.isfile(GOBENCH):
+            self.go_status = "bench/go/gobench.py is not there"
+            if a.impl == GO_IMPL:
+                fail("IMPL=go, but the Go side (bench/go/gobench.py) is not there")
+            self.run_go = False
+        elif not self.run_go:
+            self.go_status = ("skipped: IMPL=" + a.impl) if a.impl else "skipped (--no-go)"
+        if self.run_go and a.go_jsonl and not os.path.isfile(a.go_jsonl):
+            fail(f"--go-jsonl {a.go_jsonl}: no such file")
+        if not self.run_c and not self.run_go:
+            fail(f"BENCH_FILTER '{a.filter}' matches no benchmark")
+
+    def c_cmd(self, *extra):
+        a = self.a
+        cmd = ([a.launcher] if a.launcher else []) + [a.bench_bin, "--profile", a.profile]
+        if a.impl:
+            cmd += ["--impl", a.impl]
+        if a.filter:
+            cmd.append(f"--benchmark_filter={a.filter}")
+        return cmd + list(extra)
+
+    def count_c(self):
+        a = self.a
+        if not os.access(a.bench_bin, os.X_OK):
+            fail(f"{a.bench_bin} is not built (make build-release builds it)")
+        r = run_quiet(self.c_cmd("--list"))
+        n = len(r.stdout.split()) if r.returncode == 0 else 0
+        if n:
+            return n
+        if r.returncode != 0 and not self.filter_only_mismatch():
+            sys.stderr.write(r.stderr)
+            fail(f"csplab-bench refused the selection (exit {r.returncode})", r.returncode)
+        if a.impl or not self.run_go:
+            sys.stderr.write(r.stderr)
+            what = f"of implementation '{a.impl}'" if a.impl else "of csplab"
+            fail(f"BENCH_FILTER '{a.filter}' matches no benchmark {what}")
+        say(f"BENCH_FILTER '{a.filter}' matches no benchmark of csplab; trying the Go side")
+        self.run_c = False
+        return 0
+
+    def filter_only_mismatch(self):
+        """Whether csplab-bench refused only because the filter matches none of its rows (it
+        accepts the selection without the filter): the Go side may still match it."""
+        if not self.a.filter or self.a.impl or not self.run_go:
+            return False
+        saved, self.a.filter = self.a.filter, ""
+        try:
+            return run_quiet(self.c_cmd("--list")).returncode == 0
+        finally:
+            self.a.filter = saved
+
+    # ---- running -------------------------------------------------------------------------------
+    def phase(self, k, n, what):
+        print(f"\n==== bench [{k}/{n}] {what} ====", file=sys.stderr, flush=True)
+
+    def run_child(self, name, cmd):
+        """Runs cmd with the terminal as its output; a failure is recorded, an interruption
+        (of us or of the child) raised as Stop."""
+        try:
+            self.child = subprocess.Popen(cmd, cwd=ROOT)
+        except OSError as e:
+            self.failures.append(f"{name} could not start: {e.strerror}")
+            return
+        rc = self.child.wait()
+        self.child = None
+        if rc in (-signal.SIGINT, 128 + signal.SIGINT):
+            raise Stop(signal.SIGINT)
+        if rc in (-signal.SIGTERM, 128 + signal.SIGTERM):
+            raise Stop(signal.SIGTERM)
+        if rc != 0:
+            self.failures.append(f"{name} exited with status {rc}")
+            self.c_failed |= name == "csplab-bench"  # it stopped before the end
+            say(f"{name} failed (exit {rc}); keeping what it completed")
+
+    def stop_child(self):
+        """After an interruption: let the child finish its interrupted line, then make sure it is
+        gone (it got the same SIGINT from the terminal, unless only we were signalled)."""
+        c, self.child = self.child, None
+        if c is None:
+            return
+        for sig, wait in ((None, 2), (signal.SIGINT, 5), (signal.SIGKILL, 5)):
+            if sig is not None and c.poll() is None:
+                c.send_signal(sig)
+            try:
+                c.wait(timeout=wait)
+                return
+            except subprocess.TimeoutExpired:
+                continue
+
+    def execute(self):
+        a = self.a
+        phases = [p for p, on in (("c", self.run_c), ("go", self.run_go)) if on]
+        reps, min_time = PROFILES[a.profile]
+        start = time.monotonic()
+        for k, ph in enumerate(phases, 1):
+            if ph == "c":
+                est = self.n_c * reps * min_time * OVERHEAD
+                self.phase(k, len(phases), f"csplab-bench: {self.n_c} benchmarks, profile "
+                           f"{a.profile}, at least {clock(est)}; its own estimate follows as "
+                           "results come in")
+                self.run_child("csplab-bench", self.c_cmd("--out", self.path("csplab.jsonl")))
+            elif a.go_jsonl:
+                self.phase(k, len(phases), f"Go side: recorded rows from {a.go_jsonl}")
+                shutil.copyfile(a.go_jsonl, self.path("go.jsonl"))
+            else:
+                self.go_started = True
+                self.phase(k, len(phases), f"Go side: bench/go/gobench.py, profile {a.profile}")
+                cmd = [sys.executable, GOBENCH, "--profile", a.profile,
+                       "--out", self.path("go.jsonl"), "--progress"]
+                if a.filter:
+                    cmd += ["--filter", a.filter]
+                self.run_child("gobench.py", cmd)
+            say(f"phase {k} of {len(phases)} done, {clock(time.monotonic() - start)} elapsed")
+
+    def path(self, name):
+        return os.path.join(self.run_dir, name)
+
+    # ---- results.json ------------------------------------------------------------------------
+    def merge(self, commit_text):
+        a = self.a
+        c_ctxs, c_rows, c_bad = rundir.read_jsonl(self.path("csplab.jsonl"))
+        go_ctxs, go_rows, go_bad = rundir.read_jsonl(self.path("go.jsonl"))
+        if c_bad + go_bad:
+            say(f"skipped {c_bad + go_bad} unreadable line(s) (cut short by the interruption?)")
+        for r in c_rows:
+            r.setdefault("origin", "csplab")
+        for r in go_rows:
+            r.setdefault("origin", "go")
+        ctx = {"date": self.started}
+        ctx.update(rundir.machine_context())
+        if c_ctxs:
+            ctx.update(c_ctxs[0])
+        try:
+            ctx["num_cpus"] = int(ctx["num_cpus"])
+        except (KeyError, TypeError, ValueError):
+            pass
+        ctx.update({
+            "library_build_type": "release",
+            "load_avg": self.load_avg,
+            "run_id": self.run_id, "git_commit": commit_text, "profile": a.profile,
+            "filter": a.filter or "(all)", "impl": a.impl or "(all)",
+            "go_version": rundir.go_version(go_ctxs) or "not found",
+            "partial": bool(self.interrupted or self.c_failed),
+        })
+        if go_rows:
+            ctx["go_source"] = (f"recorded rows from {os.path.basename(a.go_jsonl)}, not "
+                                "measured in this run" if a.go_jsonl else "measured in this run")
+        else:
+            ctx["go_status"] = self.go_status or (
+                "interrupted during the Go side" if self.interrupted and self.go_started else
+                "interrupted before the Go side" if self.interrupted else
+                "Go is not installed: no go on PATH" if not shutil.which("go") else
+                "the Go side produced no rows (see its messages)")
+        if self.failures:
+            ctx["failures"] = self.failures
+        return ctx, c_rows + go_rows
+
+    def finish(self, commit_text):
+        """Merges, writes results.json and the report; returns the exit status."""
+        ctx, rows = self.merge(commit_text)
+        status = 0
+        if self.interrupted:
+            status = 128 + self.interrupted
+        elif self.failures:
+            status = 1
+        if not rows:
+            shutil.rmtree(self.run_dir, ignore_errors=True)
+            if self.interrupted:
+                say("interrupted before any benchmark completed; nothing kept")
+            elif self.failures:
+                say("no result: " + "; ".join(self.failures))
+            else:
+                say(f"no result: BENCH_FILTER '{self.a.filter}' matched nothing"
+                    if self.a.filter else "no result (see the messages above)")
+                status = 2
+            return status
+        tmp = self.path("results.json.tmp")
+        with open(tmp, "w", encoding="utf-8") as f:
+            json.dump({"context": ctx, "benchmarks": rows}, f, indent=1)
+            f.write("\n")
+        os.replace(tmp, self.path("results.json"))
+        why = rundir.point_latest(self.a.reports_dir, self.run_id)
+        if why:
+            say(why)
+        print("\n==== bench: report ====", file=sys.stderr, flush=True)
+        try:
+            written = report.generate(self.run_dir, say)
+        except report.ResultsError as e:
+            say(f"no report: {e}")
+            return status or 1
+        rel = shown(self.run_dir)
+        say(f"{len(rows)} result rows{' (partial)' if ctx['partial'] else ''}; report: "
+            f"{rel}/index.html and {rel}/report.md ({len(written) - 2} plots); "
+            f"{shown(os.path.join(self.a.reports_dir, 'latest'))} -> {self.run_id}")
+        if self.interrupted:
+            say("interrupted: the report holds what completed, marked partial")
+        if self.a.check:
+            status = status or self.check()
+        return status
+
+    def check(self):
+        want = ["results.json", "report.md", "index.html"]
+        missing = [f for f in want
+                   if not (os.path.isfile(self.path(f)) and os.path.getsize(self.path(f)))]
+        plots = os.path.join(self.run_dir, "plots")
+        if shutil.which("gnuplot") and not (os.path.isdir(plots) and
+                                            any(f.endswith(".png") for f in os.listdir(plots))):
+            missing.append("plots/*.png")
+        if missing:
+            say("check failed: missing or empty: " + ", ".join(missing))
+            return 1
+        say("check: results.json, report.md, index.html and the plots are there")
+        return 0
+
+    def main(self):
+        self.plan()
+        self.started = datetime.datetime.now().astimezone().isoformat(timespec="seconds")
+        self.load_avg = [round(x, 2) for x in os.getloadavg()]
+        short, commit_text = rundir.git_commit()
+        self.run_id = rundir.make_run_dir(self.a.reports_dir, short)
+        self.run_dir = os.path.join(self.a.reports_dir, self.run_id)
+        say(f"run {self.run_id} -> {shown(self.run_dir)}")
+        old = {s: signal.signal(s, _on_signal) for s in (signal.SIGINT, signal.SIGTERM)}
+        try:
+            self.execute()
+        except Stop as e:
+            self.interrupted = e.signum
+            print(file=sys.stderr)
+            say(f"interrupted ({signal.Signals(e.signum).name}); writing what completed")
+            self.stop_child()
+        # From here on a second Ctrl-C does not cut the results or the report in half.
+        for s in old:
+            signal.signal(s, signal.SIG_IGN)
+        return self.finish(commit_text)
+
+
+def report_only(run_dir):
+    try:
+        written = report.generate(run_dir, say)
+    except report.ResultsError as e:
+        fail(str(e))
+    say(f"report: {written[1]} and {written[0]} ({len(written) - 2} plots)")
+    return 0
+
+
+def main(argv):
+    a = parse_args(argv)
+    if a.report_only:
+        return report_only(a.report_only)
+    a.reports_dir = os.path.abspath(a.reports_dir)
+    a.bench_bin = os.path.abspath(a.bench_bin)
+    return Run(a).main()
+
+
+if __name__ == "__main__":
+    try:
+        sys.exit(main(sys.argv[1:]))
+    except KeyboardInterrupt:  # before the run started: nothing to keep
+        print(file=sys.stderr)
+        sys.exit(130)
