@@ -1,9 +1,17 @@
 /*
  * Go's sync.Mutex benchmarks (sync/mutex_test.go, Go 1.19), one-to-one: the same loop bodies and
  * the same parallelism (RunParallel over GOMAXPROCS tasks; SetParallelism(10) for the Slack
- * variants), under Go's names.
+ * variants, 4 for NoSpin), under Go's names.
+ *
+ * One deliberate difference, in MutexNoSpin: Go yields with `go func() { c <- true }(); <-c`,
+ * which its comment calls "an elaborate way to say runtime.Gosched"; a goroutine costs ~200 ns
+ * there, an OS thread ~30 us here, so the port says csp_yield() (Gosched) instead. The per-task
+ * data arrays Go keeps on the goroutine's (growable) stack are on the heap here, so coroutine
+ * stacks need not hold them.
  */
 #include "bench.h"
+
+#include <stdlib.h>
 
 /* BenchmarkMutexUncontended: each task locks its own mutex. */
 static void uncontended_body(bench_pb *pb, void *arg)
@@ -55,6 +63,94 @@ static void mutex_slack(bench_b *b) { run_contended(b, true, false); }
 static void mutex_work(bench_b *b) { run_contended(b, false, true); }
 static void mutex_work_slack(bench_b *b) { run_contended(b, true, true); }
 
+/* The shared accumulators of MutexNoSpin/MutexSpin, updated under the mutex. */
+struct accs {
+	csp_mutex *m;
+	_Atomic uint64_t acc0, acc1;
+	_Atomic int no_memory;
+};
+
+static void add_accs(struct accs *a)
+{
+	/* relaxed: the mutex orders these (its acquire/release pair); they are atomics only so the
+	 * null mutex, which orders nothing, is not a data race. A relaxed load and store compile to
+	 * the plain load and store of Go's `acc0 -= 100`. */
+	atomic_store_explicit(&a->acc0,
+		atomic_load_explicit(&a->acc0, memory_order_relaxed) - 100, memory_order_relaxed);
+	atomic_store_explicit(&a->acc1,
+		atomic_load_explicit(&a->acc1, memory_order_relaxed) + 100, memory_order_relaxed);
+}
+
+/* `for i := 0; i < len(data); i += 4 { data[i]++ }`, the stores kept (data is never read). */
+static void touch(uint64_t *data, size_t len)
+{
+	for (size_t i = 0; i < len; i += 4)
+		data[i]++;
+	__asm__ __volatile__("" : : "r"(data) : "memory");
+}
+
+#define NOSPIN_DATA (4 << 10)
+#define SPIN_DATA (16 << 10)
+
+/* BenchmarkMutexNoSpin: 4x GOMAXPROCS tasks; one iteration in four takes the lock, the others
+ * do local work and yield, so a blocked locker is better off letting them run than spinning. */
+static void nospin_body(bench_pb *pb, void *arg)
+{
+	struct accs *a = arg;
+	uint64_t *data = calloc(NOSPIN_DATA, sizeof *data);
+	if (!data) {
+		atomic_store(&a->no_memory, 1);
+		return;
+	}
+	for (int64_t i = 0; b_next(pb); i++) {
+		if (i % 4 == 0) {
+			csp_mutex_lock(a->m);
+			add_accs(a);
+			csp_mutex_unlock(a->m);
+		} else {
+			touch(data, NOSPIN_DATA);
+			csp_yield();
+		}
+	}
+	free(data);
+}
+
+/* BenchmarkMutexSpin: one task per CPU, each touching 128 KiB of its own between lock holds,
+ * so a rescheduled locker pays in cache misses and spinning should win. */
+static void spin_body(bench_pb *pb, void *arg)
+{
+	struct accs *a = arg;
+	uint64_t *data = calloc(SPIN_DATA, sizeof *data);
+	if (!data) {
+		atomic_store(&a->no_memory, 1);
+		return;
+	}
+	while (b_next(pb)) {
+		csp_mutex_lock(a->m);
+		add_accs(a);
+		csp_mutex_unlock(a->m);
+		touch(data, SPIN_DATA);
+	}
+	free(data);
+}
+
+static void run_accs(bench_b *b, int parallelism, void (*body)(bench_pb *, void *))
+{
+	struct accs a = { .m = b_mutex(b) };
+	if (!a.m)
+		return;
+	atomic_init(&a.acc0, 0);
+	atomic_init(&a.acc1, 0);
+	atomic_init(&a.no_memory, 0);
+	b->procs *= parallelism; /* b.SetParallelism */
+	b_run_parallel(b, body, &a);
+	if (atomic_load(&a.no_memory))
+		b_error(b, "out of memory for a task's data");
+}
+
+static void mutex_nospin(bench_b *b) { run_accs(b, 4, nospin_body); }
+static void mutex_spin(bench_b *b) { run_accs(b, 1, spin_body); }
+
 static const struct bench_scenario s_uncontended = {
 	.name = "MutexUncontended", .prim = CSP_PRIM_MUTEX, .go_origin = true,
 	.run = mutex_uncontended,
@@ -72,8 +168,16 @@ static const struct bench_scenario s_work_slack = {
 	.name = "MutexWorkSlack", .prim = CSP_PRIM_MUTEX, .go_origin = true,
 	.run = mutex_work_slack,
 };
+static const struct bench_scenario s_nospin = {
+	.name = "MutexNoSpin", .prim = CSP_PRIM_MUTEX, .go_origin = true, .run = mutex_nospin,
+};
+static const struct bench_scenario s_spin = {
+	.name = "MutexSpin", .prim = CSP_PRIM_MUTEX, .go_origin = true, .run = mutex_spin,
+};
 BENCH_SCENARIO(s_uncontended)
 BENCH_SCENARIO(s_mutex)
 BENCH_SCENARIO(s_slack)
 BENCH_SCENARIO(s_work)
 BENCH_SCENARIO(s_work_slack)
+BENCH_SCENARIO(s_nospin)
+BENCH_SCENARIO(s_spin)
