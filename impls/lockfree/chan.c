@@ -1,0 +1,135 @@
+/*
+ * chan/lockfree: a channel without a lock on its data path.
+ *
+ *  - buffered (cap >= 1): Vyukov's bounded MPMC ring with per-slot sequence numbers (ring.c),
+ *    one CAS per send or receive, close as a bit in the ring's tail word;
+ *  - unbuffered: an exchanger arena of offers claimed with one CAS (rendezvous.c, after Scherer,
+ *    Lea & Scott), so a send completes only once a receiver has the value;
+ *  - blocking, timeouts and select on top (select.c): poll with back-off, post offers where a
+ *    partner must find us, and let a CAS on the waiter record pick the one case that fires.
+ *
+ * Go's semantics: FIFO (ring positions; one rendezvous at a time per task); receives drain a
+ * closed channel before reporting it closed; close completes every posted offer as closed and
+ * no value moves after it; select chooses uniformly among ready cases and never meets itself;
+ * len is a snapshot. Blocked senders of a full ring are not served in arrival order: they race
+ * for the next free slot (Go queues them). Nothing is per-thread but hints, and waiting yields
+ * through csp_yield, so tasks of any runtime may use it; this family's are OS threads.
+ * Progress: see ring.c, rendezvous.c, select.c. Spins and yields; never parks.
+ */
+#include "chan.h"
+
+#include <stdlib.h>
+
+int lf_try(struct lfchan *c, csp_case *cs, struct rec *self)
+{
+	if (c->cap > 0) {
+		int st = cs->dir == CSP_SEND ? ring_trysend(&c->ring, cs->buf)
+					     : ring_tryrecv(&c->ring, cs->buf);
+		return st == CSP_WOULDBLOCK ? LF_NOT_READY : st;
+	}
+	switch (rv_match(lf_rv(c), cs->dir, cs->buf, self)) {
+	case RV_OK: return CSP_OK;
+	case RV_CLOSED: return CSP_CLOSED;
+	default: return LF_NOT_READY;
+	}
+}
+
+void lf_version(struct lfchan *c, uint64_t v[2])
+{
+	if (c->cap > 0)
+		ring_version(&c->ring, v);
+	else
+		rv_version(lf_rv(c), v);
+}
+
+static size_t size(size_t elem_size, size_t cap)
+{
+	return sizeof(struct lfchan) + (cap > 0 ? ring_slots_size(elem_size, cap) : rv_size());
+}
+
+static int init(void *self, size_t elem_size, size_t cap)
+{
+	struct lfchan *c = self;
+	c->cap = cap;
+	c->elem_size = elem_size;
+	if (cap > 0)
+		ring_init(&c->ring, elem_size, cap, c->more);
+	else
+		rv_init(lf_rv(c), elem_size);
+	return 0;
+}
+
+/* A send or receive that may wait: a select of one case. */
+static int one_case(struct lfchan *c, int dir, void *buf, int64_t deadline)
+{
+	csp_case cs = { .ch = NULL, .dir = dir, .buf = buf };
+	if (lf_select(&c, &cs, 1, deadline) == CSP_SELECT_TIMEOUT)
+		return CSP_TIMEOUT;
+	return cs.ok ? CSP_OK : CSP_CLOSED;
+}
+
+static int send(void *self, const void *elem, int64_t deadline)
+{
+	struct lfchan *c = self;
+	if (c->cap > 0) { /* the fast path: one CAS */
+		int st = ring_trysend(&c->ring, elem);
+		if (st != CSP_WOULDBLOCK)
+			return st;
+		if (deadline == CSP_POLL)
+			return CSP_TIMEOUT;
+	}
+	return one_case(c, CSP_SEND, (void *)elem, deadline);
+}
+
+static int recv(void *self, void *elem, int64_t deadline)
+{
+	struct lfchan *c = self;
+	if (c->cap > 0) {
+		int st = ring_tryrecv(&c->ring, elem);
+		if (st != CSP_WOULDBLOCK)
+			return st;
+		if (deadline == CSP_POLL)
+			return CSP_TIMEOUT;
+	}
+	return one_case(c, CSP_RECV, elem, deadline);
+}
+
+static int chan_close(void *self)
+{
+	struct lfchan *c = self;
+	bool first = c->cap > 0 ? ring_close(&c->ring) : rv_close(lf_rv(c));
+	return first ? CSP_OK : CSP_CLOSED;
+}
+
+static size_t len(void *self)
+{
+	struct lfchan *c = self;
+	return c->cap > 0 ? ring_len(&c->ring) : 0;
+}
+
+static int chan_select(csp_case *cases, size_t n, int64_t deadline)
+{
+	struct lfchan *small[8], **chans = n <= 8 ? small : malloc(n * sizeof *chans);
+	if (!chans)
+		csp_fatal("csplab: out of memory in select");
+	for (size_t i = 0; i < n; i++)
+		chans[i] = cases[i].ch ? csp_chan_self(cases[i].ch) : NULL;
+	int r = lf_select(chans, cases, n, deadline);
+	if (chans != small)
+		free(chans);
+	return r;
+}
+
+static const csp_chan_ops chan_lockfree = {
+	.info = { "lockfree", "lockfree",
+		"Vyukov MPMC ring (buffered), exchanger arena (unbuffered), select by claim CAS",
+		CSP_PROP_SPINS },
+	.size = size,
+	.init = init,
+	.send = send,
+	.recv = recv,
+	.close = chan_close,
+	.len = len,
+	.select = chan_select,
+};
+CSP_REGISTER(chan, chan_lockfree);

@@ -1,0 +1,48 @@
+/*
+ * How the lockfree family waits: spin with bounded exponential back-off, then yield.
+ *
+ * A waiter re-checks its condition between calls to spin_wait(). The first calls pause the CPU
+ * for 1, 2, 4, ... SPIN_BURST_MAX PAUSE instructions (Anderson, "The performance of spin lock
+ * alternatives for shared-memory multiprocessors", IEEE TPDS 1990: exponential back-off keeps
+ * waiters from hammering the line the holder needs). After that every call yields the CPU
+ * (csp_yield), because a waiter that keeps spinning when tasks outnumber cores may be burning the
+ * very time slice the holder needs to finish. With one CPU spinning can never help: yield at once.
+ *
+ * Nothing here parks: implementations that wait only through spin_wait declare CSP_PROP_SPINS.
+ */
+#ifndef CSPLAB_IMPLS_LOCKFREE_SPIN_H
+#define CSPLAB_IMPLS_LOCKFREE_SPIN_H
+
+#include "../shared/futex.h" /* cpu_relax() */
+
+#include <csplab/impl.h>
+#include <stdint.h>
+
+/* The longest burst of PAUSEs: 2^8, roughly 5-10 µs on current x86. Short next to a scheduler
+ * time slice, long next to a critical section of a few cache misses. */
+#define SPIN_BURST_MAX 256u
+
+struct spin {
+	uint32_t burst; /* PAUSEs in the next burst; above SPIN_BURST_MAX: yield instead */
+};
+
+#define SPIN_INIT { 1 }
+
+static inline void spin_wait(struct spin *s)
+{
+	if (s->burst <= SPIN_BURST_MAX && csp_ncpu() > 1) {
+		for (uint32_t i = 0; i < s->burst; i++)
+			cpu_relax();
+		s->burst <<= 1;
+	} else {
+		csp_yield();
+	}
+}
+
+/* Start over with short bursts (after progress: the next wait is a new one). */
+static inline void spin_reset(struct spin *s)
+{
+	s->burst = 1;
+}
+
+#endif /* CSPLAB_IMPLS_LOCKFREE_SPIN_H */
