@@ -1,0 +1,364 @@
+#!/usr/bin/env python3
+"""The mutant check: proves the conformance and stress suites catch broken implementations.
+
+Each mutant is a patch in mutants/ that breaks one implementation in one way (a header says
+which: target, bug class, and the build that must catch it). CMake builds, per mutant, the
+conformance and stress binaries with only that implementation patched (mutants/CMakeLists.txt);
+this script builds them, runs the suites against each mutant, requires every mutant to be caught,
+and writes the kill matrix.
+
+    scripts/mutants.py --build build/release [--build build/tsan] [--mode ci|full]
+                       [--only ID,ID] [-j N] [--matrix docs/kill-matrix.md]
+
+Checks, per build: "conformance" (the conformance suite on the mutant's primitive and
+implementation, stopping at the first failing test) and "stress" (each stress scenario of the
+primitive, normal load with chaos, oversubscribed, and deterministic schedules where the family
+has them, stopping at the first failing run). In a ThreadSanitizer build, a failure that is a TSan
+report counts for the "TSan" column.
+
+--mode ci (default): each mutant runs in the build its header names (release, or tsan for bugs
+only ThreadSanitizer can see), its checks in order until the first kill, within a time bound.
+--mode full: every mutant in every given build, each column run to its own first kill: the
+kill matrix then shows what each check catches on its own.
+
+Exit status: 0 when every mutant that ran was caught, 1 otherwise, 2 on a usage or build error.
+"""
+import argparse
+import concurrent.futures as cf
+import json
+import os
+import re
+import subprocess
+import sys
+import threading
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+STRESS_SECONDS = {"release": 2.0, "tsan": 3.0, "asan": 2.0}
+STALL = {"release": 5, "tsan": 20, "asan": 10}     # the stress watchdog's bound
+TEST_TIMEOUT = {"release": 5, "tsan": 30, "asan": 15}  # one conformance test's bound
+MUTANT_BOUND = {"release": 240, "tsan": 600, "asan": 400}  # one mutant, all its checks (ci)
+DET_SEEDS = 10  # schedules per deterministic stress run (families that have the mode)
+print_lock = threading.Lock()
+
+
+def say(*a):
+    with print_lock:
+        print(*a, flush=True)
+
+
+class Build:
+    def __init__(self, path):
+        self.path = os.path.abspath(path)
+        listing = os.path.join(self.path, "mutants", "mutants.txt")
+        if not os.path.exists(listing):
+            sys.exit(f"mutants.py: {listing} missing: configure {path} with CMake first")
+        self.launcher, self.sanitize, self.mutants = [], "", {}
+        for line in open(listing):
+            line = line.strip()
+            if not line or line.startswith("#"):
+                continue
+            if line.startswith("sanitize="):
+                self.sanitize = line.split("=", 1)[1]
+            elif line.startswith("launcher="):
+                launcher = line.split("=", 1)[1]
+                self.launcher = [launcher] if launcher else []
+            else:
+                mid, patch = line.split(" ", 1)
+                self.mutants[mid] = patch
+        kinds = {"": "release", "thread": "tsan", "address": "asan"}
+        self.kind = kinds.get(self.sanitize, "release")
+        cache = open(os.path.join(self.path, "CMakeCache.txt")).read()
+        self.ninja = "CMAKE_GENERATOR:INTERNAL=Ninja" in cache
+
+    def bin(self, suite, mid):
+        return os.path.join(self.path, "mutants", f"csplab-{suite}-mutant-{mid}")
+
+
+def read_header(patch):
+    head = {}
+    for line in open(patch):
+        if line.startswith("--- "):
+            break
+        m = re.match(r"(\w+): (.*)", line.strip())
+        if m:
+            head[m.group(1)] = m.group(2)
+    prim, impl = head["target"].split()
+    return {"prim": prim, "impl": impl, "class": head.get("class", ""),
+            "needs": head.get("needs", "release"), "why": head.get("why", "")}
+
+
+def build(b, mids, heads, jobs):
+    """Build the mutants' binaries; returns {mid: error text} for those that failed."""
+    if not mids:
+        return {}
+    say(f"== mutants: building {len(mids)} mutant(s) in {b.path} ==")
+    # One aggregate target when the set is one CMake defines (a make invocation per target is
+    # slow: each re-checks every dependency), else the targets one by one.
+    by_need = {k: {m for m in b.mutants if heads.get(m, {}).get("needs") == k}
+               for k in ("release", "tsan")}
+    if set(mids) == set(b.mutants):
+        targets = ["csplab-mutants"]
+    elif set(mids) == by_need["release"] or set(mids) == by_need["tsan"]:
+        targets = ["csplab-mutants-" + heads[mids[0]]["needs"]]
+    else:
+        targets = [f"csplab-{s}-mutant-{m}" for m in mids for s in ("conformance", "stress")]
+    keep_going = ["--", "-k", "0"] if b.ninja else ["--", "-k"]
+    cmd = ["cmake", "--build", b.path, "-j", str(jobs), "--target", *targets, *keep_going]
+    r = subprocess.run(cmd, capture_output=True, text=True)
+    if r.returncode == 0:
+        return {}
+    failed = {}
+    for m in mids:  # find which: build each alone
+        rc = subprocess.run(["cmake", "--build", b.path, "--target",
+                             f"csplab-conformance-mutant-{m}", f"csplab-stress-mutant-{m}"],
+                            capture_output=True, text=True)
+        if rc.returncode != 0:
+            lines = [l for l in (rc.stdout + rc.stderr).splitlines()
+                     if "error" in l.lower() or "no longer applies" in l or "FAILED" in l]
+            failed[m] = "\n".join(lines[:12]) or "build failed"
+    return failed
+
+
+def run(cmd, timeout, env=None):
+    """(exit status or 'timeout', combined output, seconds)."""
+    t0 = time.monotonic()
+    try:
+        p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                           errors="replace", timeout=timeout, env=env)
+        return p.returncode, p.stdout, time.monotonic() - t0
+    except subprocess.TimeoutExpired as e:
+        out = e.stdout.decode(errors="replace") if isinstance(e.stdout, bytes) else (e.stdout or "")
+        return "timeout", out, time.monotonic() - t0
+
+
+def is_tsan(out):
+    return "WARNING: ThreadSanitizer:" in out
+
+
+def first(pattern, out, default=""):
+    m = re.search(pattern, out, re.M)
+    return m.group(1).strip() if m else default
+
+
+def conformance(b, mid, h, budget):
+    """A kill dict, or None if the suite passed (or everything was absent)."""
+    env = dict(os.environ, CMOCKA_TEST_ABORT="1")
+    cmd = b.launcher + [b.bin("conformance", mid), "--prim", h["prim"], "--impl", h["impl"],
+                        "--timeout", str(TEST_TIMEOUT[b.kind])]
+    rc, out, secs = run(cmd, budget, env)
+    if rc in (0, 77):
+        return None
+    tests = re.findall(r"^\[ RUN      \] \S+/(\w+)\s*$", out, re.M)
+    test = tests[-1] if tests else "?"
+    if rc == "timeout":
+        how = "no result within the time bound"
+    elif is_tsan(out):
+        how = "ThreadSanitizer: " + first(r"WARNING: ThreadSanitizer: ([^(\n]*)", out)
+    else:
+        how = first(r"^ERROR: \S+ on '[^']*': (.*)$", out) or first(r"^(fatal error: .*)$", out) \
+            or f"exit status {rc}"
+    return {"check": "conformance", "name": test, "tsan": is_tsan(out), "how": how,
+            "secs": secs, "cmd": " ".join(cmd)}
+
+
+def stress_runs(b, h):
+    cmd = b.launcher + [os.path.join(b.path, "stress", "csplab-stress"), "--list"]
+    rc, out, _ = run(cmd, 120)
+    lines = [l.split() for l in out.splitlines() if l.split()[:2] == [h["prim"], h["impl"]]]
+    return [(f[2], load) for f in lines
+            for load in ("normal", "over") + (("det",) if f[3:] else ())]
+
+
+def stress(b, mid, h, budget, runs):
+    t_end = time.monotonic() + budget
+    secs_total = 0.0
+    for scenario, load in runs:
+        left = t_end - time.monotonic()
+        if left <= 5:
+            return {"check": "stress", "name": "-", "tsan": False, "how": "time bound reached",
+                    "secs": secs_total, "survived": True}
+        how_run = ["--seeds", str(DET_SEEDS)] if load == "det" else \
+            ["--load", load, "--chaos", "1" if load == "normal" else "0"]
+        cmd = b.launcher + [b.bin("stress", mid), "--prim", h["prim"], "--impl", h["impl"],
+                            "--scenario", scenario, *how_run,
+                            "--seconds", str(STRESS_SECONDS[b.kind]), "--stall", str(STALL[b.kind])]
+        rc, out, secs = run(cmd, left)
+        secs_total += secs
+        if rc in (0, 77):
+            continue
+        name = scenario + {"normal": "", "over": "/oversub", "det": "/det"}[load]
+        if rc == "timeout":
+            how = "no result within the time bound"
+        elif is_tsan(out):
+            how = "ThreadSanitizer: " + first(r"WARNING: ThreadSanitizer: ([^(\n]*)", out)
+        elif "watchdog:" in out:
+            how = "watchdog: " + first(r"watchdog: ([^(\n]*)", out) + \
+                  (" (with a dump)" if "what each task was doing" in out else "")
+        else:
+            how = first(r"^csplab-stress: first failure: (?:[^:]*: )?\S+:\d+: (.*)$", out) \
+                or first(r"^(fatal error: .*)$", out) \
+                or first(r"^(AddressSanitizer.*|.*runtime error: .*)$", out) \
+                or f"exit status {rc}"
+        return {"check": "stress", "name": name, "tsan": is_tsan(out), "how": how,
+                "secs": secs_total, "cmd": " ".join(cmd)}
+    return None
+
+
+def check_mutant(b, mid, h, mode, runs):
+    """Run the checks on one mutant in one build: a list of kills (ci: at most one)."""
+    bound = MUTANT_BOUND[b.kind]
+    t0 = time.monotonic()
+    order = [conformance, stress] if b.kind == "release" else [stress, conformance]
+    kills = []
+    for check in order:
+        left = bound - (time.monotonic() - t0) if mode == "ci" else bound
+        if left <= 5:
+            break
+        k = check(b, mid, h, left, runs) if check is stress else check(b, mid, h, left)
+        if k and not k.get("survived"):
+            k["build"] = b.kind
+            k["at"] = time.monotonic() - t0
+            kills.append(k)
+            if mode == "ci":
+                break
+    return kills
+
+
+def cell(kills, column):
+    # A kill in a release build first: the sanitizer build is named when it alone caught it.
+    for k in sorted(kills, key=lambda k: k["build"] != "release"):
+        col = "tsan" if k["tsan"] else k["check"]
+        if col == column:
+            mark = "" if column == "tsan" or k["build"] == "release" else f" ({k['build']} build)"
+            return f"`{k['name']}`{mark}: {k['how']}"
+    return None
+
+
+def write_matrix(path, rows, builds, mode):
+    cols = [("conformance", "conformance"), ("stress", "stress"), ("tsan", "ThreadSanitizer")]
+    kinds = {b.kind for b in builds}
+    lines = [
+        "# Kill matrix",
+        "",
+        "Generated by `scripts/mutants.py` — do not edit; rerun it (`make mutants`) to update.",
+        f"Mode {mode}, builds: {', '.join(sorted(kinds))}; {os.cpu_count()} CPUs; "
+        f"{len(rows)} mutants.",
+        "",
+        "Each mutant (`mutants/<id>.patch`) breaks one implementation in one way. A cell names",
+        "the first test or stress run that failed on the mutant in that column and how it failed:",
+        "**conformance** (the conformance suite, stopping at the first failing test), **stress**",
+        "(the stress scenarios of the primitive — normal load with chaos, oversubscribed,",
+        "deterministic schedules for the coro family — stopping at the first failing run),",
+        "**ThreadSanitizer** (a TSan report in the TSan build, from either suite). `—`: ran and",
+        "caught nothing; `n/a`: not run. Time: to the first kill.",
+        "",
+        "| mutant | target | bug class | conformance | stress | ThreadSanitizer | time |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    counts = {c: 0 for c, _ in cols}
+    for r in rows:
+        ran = r["ran"]
+        cells = []
+        for c, _ in cols:
+            text = cell(r["kills"], c)
+            counts[c] += bool(text)
+            if text is None:
+                text = "—" if (c == "tsan" and "tsan" in ran) or (c != "tsan" and ran) else "n/a"
+            text = re.sub(r"(?:/[^\s/:]+)+/([^\s/:]+)", r"\1", text)  # no machine paths
+            cells.append(text.replace("|", "\\|"))
+        t = min((k["at"] for k in r["kills"]), default=None)
+        status = "**SURVIVED**" if not r["kills"] else f"{t:.1f} s"
+        lines.append(f"| `{r['id']}` | {r['prim']} {r['impl']} | {r['class']} | "
+                     + " | ".join(cells) + f" | {status} |")
+    n = len(rows)
+    caught = sum(1 for r in rows if r["kills"])
+    lines += ["", f"Caught: {caught} of {n} mutants. By column: "
+              + ", ".join(f"{name} {counts[c]}" for c, name in cols) + ".", ""]
+    only = {c: [r["id"] for r in rows if [cell(r["kills"], x) is not None for x, _ in cols]
+                == [x == c for x, _ in cols]] for c, _ in cols}
+    for c, name in cols:
+        if only[c]:
+            lines.append(f"Caught only by {name}: " + ", ".join(f"`{m}`" for m in only[c]) + ".")
+    lines.append("")
+    with open(path, "w") as f:
+        f.write("\n".join(lines))
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--build", action="append", required=True, help="a configured build dir")
+    ap.add_argument("--mode", choices=("ci", "full"), default="ci")
+    ap.add_argument("--only", default="", help="comma-separated mutant ids")
+    ap.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 2)
+    ap.add_argument("--matrix", help="write the kill matrix (markdown) here")
+    args = ap.parse_args()
+    builds = [Build(p) for p in args.build]
+    ids = sorted(set().union(*(b.mutants for b in builds)))
+    if args.only:
+        wanted = args.only.split(",")
+        unknown = [m for m in wanted if m not in ids]
+        if unknown:
+            sys.exit(f"mutants.py: no such mutant: {', '.join(unknown)}")
+        ids = [m for m in ids if m in wanted]
+    every = sorted(set().union(*(b.mutants for b in builds)))
+    heads = {m: read_header(next(b.mutants[m] for b in builds if m in b.mutants)) for m in every}
+    plan = []  # (build, mid)
+    for b in builds:
+        for m in ids:
+            if m in b.mutants and (args.mode == "full" or heads[m]["needs"] == b.kind):
+                plan.append((b, m))
+    skipped = [m for m in ids if not any(m == pm for _, pm in plan)]
+    t0 = time.monotonic()
+    broken = {}
+    for b in builds:
+        mids = [m for pb, m in plan if pb is b]
+        for m, err in build(b, mids, heads, args.jobs).items():
+            broken[(b.kind, m)] = err
+    kills = {m: [] for m in ids}
+    ran = {m: set() for m in ids}
+    runs_cache = {}
+
+    def job(b, m):
+        if (b.kind, m) in broken:
+            return b, m, None
+        key = (b.path, heads[m]["prim"], heads[m]["impl"])
+        if key not in runs_cache:
+            runs_cache[key] = stress_runs(b, heads[m])
+        return b, m, check_mutant(b, m, heads[m], args.mode, runs_cache[key])
+
+    say(f"== mutants: checking {len(plan)} (mutant, build) pair(s), {args.jobs} at a time ==")
+    with cf.ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
+        for fut in cf.as_completed([pool.submit(job, b, m) for b, m in plan]):
+            b, m, ks = fut.result()
+            if ks is None:
+                say(f"BROKEN   {m} ({b.kind}): the mutant does not build:\n{broken[(b.kind, m)]}")
+                continue
+            ran[m].add(b.kind)
+            kills[m] += ks
+            if ks:
+                k = ks[0]
+                say(f"caught   {m} ({b.kind}) by {'TSan in ' if k['tsan'] else ''}{k['check']} "
+                    f"{k['name']} after {k['at']:.1f} s: {k['how']}")
+            else:
+                say(f"SURVIVED {m} ({b.kind}): no check failed on it")
+    rows = [dict(id=m, **heads[m], kills=kills[m], ran=ran[m]) for m in ids if ran[m]]
+    survivors = [r["id"] for r in rows if not r["kills"]]
+    total = time.monotonic() - t0
+    if args.matrix:
+        write_matrix(args.matrix, rows, builds, args.mode)
+        say(f"== mutants: kill matrix written to {args.matrix} ==")
+    state = os.path.join(builds[0].path, "mutants", "last-check.json")
+    with open(state, "w") as f:
+        json.dump({"mode": args.mode, "seconds": total, "rows": rows,
+                   "broken": [f"{k}:{m}" for k, m in broken]}, f, indent=1, default=list)
+    say(f"== mutants: {len(rows) - len(survivors)} of {len(rows)} caught, "
+        f"{len(broken)} not built, in {total:.0f} s"
+        + (f"; not run here (need another build): {', '.join(skipped)}" if skipped else "") + " ==")
+    if survivors:
+        say("SURVIVED: " + ", ".join(survivors))
+    return 2 if broken else 1 if survivors else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,350 @@
+/*
+ * csplab-stress: runs one stress scenario on one implementation, in this process.
+ *
+ *   csplab-stress --list        one line per run: <prim> <impl> <scenario> [det]
+ *   csplab-stress --prim P --impl NAME --scenario S
+ *                 [--load normal|over | --tasks N] [--seconds D] [--seed X] [--chaos 0|1|2]
+ *                 [--stall S] [--seeds N]
+ *
+ * --load normal runs 2 tasks per CPU, --load over 4 per CPU (oversubscribed); --seconds is the
+ * scenario's duration (STRESS_SECONDS under ctest); --seed fixes the run's randomness (default:
+ * from the clock), --chaos injects random delays (chaos.c); --stall is the watchdog's bound.
+ * --seeds N runs the scenario under a deterministic scheduler for N seeds (explore.c; "det" in
+ * the listing marks where that exists).
+ *
+ * Every failure ends with the seed and the exact command that reruns the run. A failure is: a
+ * check of the scenario (exit 1), a hang caught by the watchdog (exit 3, with a dump of every
+ * task), a crash or fatal error (the signal), or a sanitizer report (ThreadSanitizer: the report
+ * names this scenario through __tsan_on_report; the process exits as the sanitizer decides).
+ * Exit 77: the implementation lacks a property the scenario needs, or declares one that exempts
+ * it (ctest: skipped).
+ */
+#define _GNU_SOURCE
+#include "runner.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#ifdef CSPLAB_SANITIZED
+#include <sanitizer/common_interface_defs.h>
+#endif
+
+#ifndef CSPLAB_STRESS_LAUNCHER
+#define CSPLAB_STRESS_LAUNCHER ""
+#endif
+
+static const struct scenario *const tables[] = {
+	mutex_scenarios, rwlock_scenarios, waitgroup_scenarios, chan_scenarios, select_scenarios,
+};
+
+static char run_name[256];  /* stress/<prim>/<impl>/<scenario> */
+static char replay[6144];    /* the command that reruns this run */
+static char fail_line[6656]; /* preformatted for the signal and sanitizer hooks */
+static _Atomic int tsan_reports;
+
+static void say(const char *s)
+{
+	(void)!write(STDERR_FILENO, s, strlen(s));
+}
+
+/* ---- Hooks that name the run when it dies -------------------------------------------------- */
+
+static void on_signal(int sig)
+{
+	say(fail_line);
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+#ifdef CSPLAB_TSAN
+/* ThreadSanitizer calls this after printing each report (before halting, if it halts). */
+void __tsan_on_report(void *report);
+void __tsan_on_report(void *report)
+{
+	(void)report;
+	atomic_fetch_add(&tsan_reports, 1);
+	say(fail_line);
+}
+#endif
+
+#ifdef CSPLAB_SANITIZED
+static void on_sanitizer_death(void)
+{
+	say(fail_line);
+}
+#endif
+
+static void install_hooks(void)
+{
+	signal(SIGABRT, on_signal);
+#ifndef CSPLAB_ASAN /* AddressSanitizer reports these itself, then calls the death callback */
+	signal(SIGSEGV, on_signal);
+	signal(SIGBUS, on_signal);
+	signal(SIGFPE, on_signal);
+	signal(SIGILL, on_signal);
+#endif
+#ifdef CSPLAB_SANITIZED
+	__sanitizer_set_death_callback(on_sanitizer_death);
+#endif
+}
+
+/* ---- Options --------------------------------------------------------------------------------- */
+
+static _Noreturn void usage(const char *why)
+{
+	if (why)
+		fprintf(stderr, "csplab-stress: %s\n", why);
+	fprintf(stderr,
+		"usage: csplab-stress --list\n"
+		"       csplab-stress --prim P --impl NAME --scenario S [--load normal|over | --tasks N]\n"
+		"                     [--seconds D] [--seed X] [--chaos 0|1|2] [--stall S] [--seeds N]\n");
+	exit(EXIT_USAGE);
+}
+
+static void parse(int argc, char **argv, struct options *o)
+{
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+		if (strcmp(a, "--list") == 0) {
+			o->list = true;
+			continue;
+		}
+		if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0)
+			usage(NULL);
+		if (!v)
+			usage("missing value after an option");
+		char *end = NULL;
+		errno = 0;
+		if (strcmp(a, "--prim") == 0)
+			o->prim = v;
+		else if (strcmp(a, "--impl") == 0)
+			o->impl = v;
+		else if (strcmp(a, "--scenario") == 0)
+			o->scenario = v;
+		else if (strcmp(a, "--load") == 0)
+			o->load = v;
+		else if (strcmp(a, "--tasks") == 0)
+			o->tasks = (int)strtol(v, &end, 10);
+		else if (strcmp(a, "--chaos") == 0)
+			o->chaos = (int)strtol(v, &end, 10);
+		else if (strcmp(a, "--seconds") == 0)
+			o->seconds = strtod(v, &end);
+		else if (strcmp(a, "--stall") == 0)
+			o->stall = strtod(v, &end);
+		else if (strcmp(a, "--seeds") == 0)
+			o->seeds = (int)strtol(v, &end, 10);
+		else if (strcmp(a, "--seed") == 0) {
+			o->seed = strtoull(v, &end, 0);
+			o->seeded = true;
+		} else
+			usage("unknown option");
+		if ((end && (*end || end == v)) || errno)
+			usage("bad number");
+		i++;
+	}
+}
+
+static const struct scenario *find_scenario(const char *name)
+{
+	for (size_t k = 0; k < sizeof tables / sizeof tables[0]; k++)
+		for (const struct scenario *sc = tables[k]; sc->name; sc++)
+			if (strcmp(sc->name, name) == 0)
+				return sc;
+	return NULL;
+}
+
+static int list(void)
+{
+	for (size_t i = 0; i < csp_registry_count(); i++) {
+		const csp_entry *e = csp_registry_at(i);
+		if (e->info->props & CSP_PROP_NULL)
+			continue;
+		for (size_t k = 0; k < sizeof tables / sizeof tables[0]; k++)
+			for (const struct scenario *sc = tables[k]; sc->name; sc++)
+				if (sc->prim == e->prim)
+					printf("%s %s %s%s\n", csp_prim_name(e->prim), e->info->name,
+						sc->name, !sc->timed && det_env(e->info) ? " det" : "");
+	}
+	return EXIT_PASS;
+}
+
+/* ---- Running --------------------------------------------------------------------------------- */
+
+struct body_run {
+	sctx *s;
+	_Atomic int done;
+};
+
+static void body_main(void *p)
+{
+	struct body_run *r = p;
+	r->s->sc->body(r->s);
+	s_join(r->s); /* a body that returned early still waits for its tasks */
+	/* release: publishes the body's results to the main thread; pairs with watch_run */
+	atomic_store_explicit(&r->done, 1, memory_order_release);
+}
+
+static bool sanitized(void)
+{
+#ifdef CSPLAB_SANITIZED
+	return true;
+#else
+	return false;
+#endif
+}
+
+static uint64_t fresh_seed(void)
+{
+	uint64_t z = (uint64_t)csp_now() ^ ((uint64_t)getpid() << 32);
+	z = (z ^ (z >> 33)) * 0xff51afd7ed558ccdULL;
+	return z ^ (z >> 33);
+}
+
+static void format_replay(const struct options *o, const char *self)
+{
+	char det[32] = "";
+	if (o->det)
+		snprintf(det, sizeof det, " --seeds 1");
+	snprintf(replay, sizeof replay,
+		"%s%s%s --prim %s --impl %s --scenario %s --tasks %d --seconds %g --seed 0x%016llx "
+		"--chaos %d%s",
+		CSPLAB_STRESS_LAUNCHER, *CSPLAB_STRESS_LAUNCHER ? " " : "", self, o->prim, o->impl,
+		o->scenario, o->tasks, o->seconds, (unsigned long long)o->seed, o->chaos, det);
+	snprintf(fail_line, sizeof fail_line,
+		"csplab-stress: FAIL %s (seed 0x%016llx)\ncsplab-stress: replay: %s\n", run_name,
+		(unsigned long long)o->seed, replay);
+}
+
+/* Check the options and fill in the defaults; the scenario and the implementation. */
+static void settle(struct options *o, const struct scenario **scp, const csp_info **implp)
+{
+	const struct scenario *sc = find_scenario(o->scenario);
+	if (!sc)
+		usage("no such scenario (see --list)");
+	if (strcmp(o->prim, csp_prim_name(sc->prim)) != 0)
+		usage("the scenario is not one of that primitive");
+	const csp_info *impl = csp_lookup(sc->prim, o->impl);
+	if (!impl)
+		usage("no such implementation of that primitive (see --list)");
+	snprintf(run_name, sizeof run_name, "stress/%s/%s/%s", o->prim, o->impl, o->scenario);
+	if (o->load && strcmp(o->load, "normal") != 0 && strcmp(o->load, "over") != 0)
+		usage("--load must be normal or over");
+	if (o->tasks <= 0)
+		o->tasks = (o->load && strcmp(o->load, "over") == 0 ? 4 : 2) * csp_ncpu();
+	if (o->tasks < 2 || o->tasks > 512)
+		usage("--tasks must be between 2 and 512");
+	if (o->seconds <= 0)
+		o->seconds = 2;
+	if (o->stall <= 0)
+		o->stall = sanitized() ? 30 : 10;
+	if (!o->seeded)
+		o->seed = fresh_seed();
+	if (o->seeds > 0)
+		o->chaos = 0; /* chaos acts on OS threads, outside the deterministic schedule */
+	*scp = sc;
+	*implp = impl;
+}
+
+const char *stress_run_name(void)
+{
+	return run_name;
+}
+
+int stress_run(struct options *o, const struct scenario *sc, const csp_info *impl,
+	const char *self)
+{
+	format_replay(o, self);
+	install_hooks();
+
+	unsigned gap = (sc->requires & ~impl->props) | (sc->forbids & impl->props);
+	if (gap) {
+		unsigned bit = gap & -gap;
+		printf("csplab-stress: %s: property \"%s\" %s: recorded as absent\n", run_name,
+			csp_prop_name(bit), sc->requires & bit ? "missing" : "declared");
+		return EXIT_ABSENT;
+	}
+	if (!o->det)
+		printf("csplab-stress: %s: %d tasks on %d CPUs, %g s, seed 0x%016llx, chaos %d\n",
+			run_name, o->tasks, csp_ncpu(), o->seconds, (unsigned long long)o->seed, o->chaos);
+	fflush(stdout);
+
+	sctx *s = calloc(1, sizeof *s); /* kept if the run fails: tasks may still use it */
+	struct body_run *r = calloc(1, sizeof *r);
+	if (!s || !r) {
+		fprintf(stderr, "csplab-stress: out of memory\n");
+		return EXIT_FAIL;
+	}
+	s->sc = sc;
+	s->impl = impl;
+	s->ntasks = o->tasks;
+	s->duration = (int64_t)(o->seconds * (double)CSP_SECOND);
+	s->seed = o->seed;
+	s->sanitized = sanitized();
+	s->det_ops = o->det ? DET_OPS : 0;
+	s_task_init(s, &s->body, "body", 0, 0);
+	r->s = s;
+	chaos_setup(o->chaos, o->seed);
+
+	const csp_runtime_ops *rt = csp_runtime_for(impl->family);
+	csp_runtime_set_current(rt);
+	int rc = rt->spawn(body_main, r);
+	if (rc != 0) {
+		fprintf(stderr, "csplab-stress: cannot start the body in runtime '%s': %s\n", rt->name,
+			strerror(rc));
+		return EXIT_FAIL;
+	}
+	struct watch w = {
+		.stall = (int64_t)(o->stall * (double)CSP_SECOND),
+		.overrun = (int64_t)((o->stall + (sanitized() ? 20 : 5)) * (double)CSP_SECOND) +
+			s->duration / 2,
+	};
+	char why[256];
+	int status = watch_run(s, &w, &r->done, why, sizeof why);
+	if (status == EXIT_PASS && !s_failed(s) && atomic_load(&tsan_reports) == 0) {
+		if (!o->det)
+			printf("csplab-stress: PASS %s%s%s\n", run_name, s->note[0] ? ": " : "", s->note);
+		s_free_all();
+		free(r);
+		free(s);
+		return EXIT_PASS;
+	}
+	fflush(stdout);
+	if (status == EXIT_PASS) {
+		status = EXIT_FAIL;
+		snprintf(why, sizeof why, "%s", atomic_load(&tsan_reports) ? "ThreadSanitizer report"
+									: "check failed");
+	}
+	fprintf(stderr, "csplab-stress: FAIL %s: %s\n", run_name, why);
+	/* acquire: pairs with the release store in s_fail_at */
+	if (atomic_load_explicit(&s->msg_ready, memory_order_acquire))
+		fprintf(stderr, "csplab-stress: first failure: %s\n", s->msg);
+	/* acquire: pairs with the release store in body_main */
+	if (status == EXIT_HANG || !atomic_load_explicit(&r->done, memory_order_acquire))
+		watch_dump(s);
+	say(fail_line);
+	_exit(status); /* tasks may still be blocked: no exit handlers, no leak report */
+}
+
+int main(int argc, char **argv)
+{
+	struct options o = { .chaos = 0 };
+	parse(argc, argv, &o);
+	if (o.list)
+		return list();
+	if (!o.prim || !o.impl || !o.scenario)
+		usage("--prim, --impl and --scenario are required");
+	char self[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+	self[n > 0 ? n : 0] = '\0';
+	const struct scenario *sc;
+	const csp_info *impl;
+	settle(&o, &sc, &impl);
+	if (o.seeds > 0)
+		return stress_explore(&o, sc, impl, n > 0 ? self : argv[0]);
+	return stress_run(&o, sc, impl, n > 0 ? self : argv[0]);
+}
