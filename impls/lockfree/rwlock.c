@@ -40,11 +40,16 @@
  *    writer ends its epoch with a CAS that takes the queued count to zero, after adding that
  *    count to `admitted`: every queued reader is counted in exactly once, before the epoch ends
  *    and so before the next writer's scan.
+ * Misuse: runlock without a reader is fatal at once when its stripe shows more exits than
+ * entries, which is always so for a task that releases its own read locks. Stripes that took
+ * read locks released by other tasks keep surplus entries, and can hide a later misuse from
+ * that check (exact detection would need one shared count, which striping exists to avoid);
+ * a writer's scan that finds fewer than zero readers inside then reports it.
  * Progress: rlock is wait-free (two atomics) when no writer is present, blocking otherwise;
  * runlock and tryrlock are wait-free (runlock scans all stripes only when its own stripe shows
- * more exits than entries: a cross-task unlock, or misuse); unlock and
- * trylock are lock-free (their CAS fails only when a reader queued meanwhile); lock is blocking,
- * FIFO among writers. Spins and yields; never parks.
+ * more exits than entries: a cross-task unlock, or misuse); unlock and trylock are lock-free
+ * (their CAS fails only when a reader queued meanwhile); lock is blocking, FIFO among writers.
+ * Spins and yields; never parks.
  */
 #include "spin.h"
 
@@ -213,7 +218,10 @@ static bool writer_enter(struct rwlock *l, bool wait)
 {
 	atomic_fetch_or(&l->word, WRITER_PENDING); /* seq_cst: Dekker with try_enter */
 	struct spin s = SPIN_INIT;
-	while (readers_inside(l) != 0) {
+	int64_t inside;
+	while ((inside = readers_inside(l)) != 0) {
+		if (inside < 0) /* scans never undercount: an RUnlock without a reader happened */
+			csp_fatal(CSP_MSG_RUNLOCK_UNLOCKED);
 		if (!wait) {
 			writer_leave(l);
 			return false;
