@@ -31,6 +31,8 @@ struct hammer {
 	_Atomic int inside;      /* tasks inside the critical section */
 	int64_t counter;         /* plain: touched only under m */
 	_Atomic int64_t entered; /* critical sections run, added up as each task ends */
+	_Atomic int arrived;     /* tasks at the start gate */
+	_Atomic int started;     /* tasks the gate waits for; -1 until they are all created */
 };
 
 /* One critical section. False, after recording the failure, if another task was inside too. */
@@ -61,10 +63,25 @@ static bool hammer_acquire(struct hammer *h, int64_t i)
 	return true;
 }
 
+/* Hold every task until all have been created, so that they contend from the first iteration
+ * instead of running one after another while the next is still being created (thread creation
+ * is slow under the sanitizers: without the gate a non-excluding lock could pass). */
+static void hammer_gate(struct hammer *h)
+{
+	atomic_fetch_add(&h->arrived, 1);
+	for (;;) {
+		int want = atomic_load(&h->started);
+		if (want >= 0 && atomic_load(&h->arrived) >= want)
+			return;
+		csp_yield();
+	}
+}
+
 static void hammer_task(void *arg)
 {
 	struct hammer *h = arg;
 	int64_t entered = 0;
+	hammer_gate(h);
 	for (int64_t i = 0; i < h->loops && !t_failed(h->t); i++) {
 		if (!hammer_acquire(h, i))
 			continue;
@@ -88,9 +105,12 @@ static void run_hammer(tctx *t, csp_mutex *m, int tasks, int64_t loops, int tryl
 	struct hammer h = {
 		.t = t, .m = m, .loops = loops, .trylock_every = trylock_every, .cs_yields = cs_yields,
 	};
+	atomic_init(&h.started, -1);
 	tgroup g = { 0 };
-	for (int i = 0; i < tasks && t_go(t, &g, hammer_task, &h); i++)
-		;
+	int started = 0;
+	while (started < tasks && t_go(t, &g, hammer_task, &h))
+		started++;
+	atomic_store(&h.started, started);
 	if (!t_wait(t, &g, "tasks locking and unlocking the mutex") || t_failed(t))
 		return;
 	int64_t entered = atomic_load(&h.entered);
