@@ -59,9 +59,10 @@ define check_impl
 	$(if $(IMPL),@build/$(1)/csplab-list --impl "$(IMPL)" >/dev/null)
 endef
 
-# The stress suite and the mutant check are not part of make test yet: they are new and still
-# being tuned for a CI-sized run (make stress, make mutants run them).
-TEST_EXCLUDE ?= ^(stress|mutants)$$
+# make test runs everything registered with ctest: conformance, self-tests, the CI-sized stress
+# run (STRESS_SECONDS per scenario) and mutant check, and the benchmark smoke run. TEST_EXCLUDE
+# is a ctest label regex to leave out, e.g. TEST_EXCLUDE='^(stress|mutants)$$' for a quick run.
+TEST_EXCLUDE ?=
 
 test-%: build-%
 	$(call check_impl,$*)

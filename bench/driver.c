@@ -246,7 +246,7 @@ int main(int argc, char **argv)
 		usage("--profile must be smoke, quick or full");
 	/* Repetitions and minimum time per profile, unless given explicitly. */
 	static const char *const reps[] = { "--benchmark_repetitions=1",
-		"--benchmark_repetitions=3", "--benchmark_repetitions=10" };
+		"--benchmark_repetitions=5", "--benchmark_repetitions=10" };
 	static const char *const min_time[] = { "--benchmark_min_time=0.002",
 		"--benchmark_min_time=0.05", "--benchmark_min_time=0.2" };
 	static const int64_t caps[] = { 200 * CSP_MILLISECOND, 1 * CSP_SECOND, 5 * CSP_SECOND };

@@ -41,7 +41,7 @@ import rundir  # noqa: E402
 
 # Repetitions and minimum time per repetition, as csplab-bench applies them (bench/driver.c);
 # used only for the time estimate.
-PROFILES = {"smoke": (1, 0.002), "quick": (3, 0.05), "full": (10, 0.2)}
+PROFILES = {"smoke": (1, 0.002), "quick": (5, 0.05), "full": (10, 0.2)}
 # A benchmark takes at least ~1.8x repetitions x min time (Google Benchmark's iteration search);
 # slow operations (oversubscribed spinning) take much longer, hence "at least".
 OVERHEAD = 1.8

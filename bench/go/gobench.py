@@ -56,7 +56,7 @@ GO_ORIGIN = [
 SUB_BENCH = {"MakeChan": "Int"}
 
 # Per profile: Go's -benchtime, -count, and the csplab Go program's -profile (same name).
-PROFILES = {"smoke": ("100x", 1), "quick": ("50ms", 3), "full": ("200ms", 10)}
+PROFILES = {"smoke": ("100x", 1), "quick": ("50ms", 5), "full": ("200ms", 10)}
 
 RESULT = re.compile(r"^Benchmark(\S+?)(?:-\d+)?\s+(\d+)\s+([0-9.e+]+) ns/op")
 NOTICE = re.compile(r"^\s*--- (SKIP|FAIL): Benchmark(\S+?)(?:-\d+)?(?:\s|$)")

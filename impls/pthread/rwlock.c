@@ -9,15 +9,30 @@
  *    (the readers get the lock as a batch: `readers += rwait`), so neither side starves;
  *  - not owned: any task may unlock.
  *
- * State, all under `mu`:
+ * A reader counts itself in before it competes for `mu`, as Go's RLock adds to readerCount
+ * before anything else. Without that, "the readers that queued behind the writer" would only be
+ * the ones that happened to win `mu`: glibc's mutex lets a thread that just unlocked take it
+ * again, so writers looping on the lock could keep a reader out of `mu`, and so out of the lock,
+ * for as long as they liked (the stress suite's rwlock-reader-bound caught exactly that). Now a
+ * writer's unlock records how many readers had arrived (`turn`), and the next writer waits until
+ * those have registered; a reader whose arrival is within `turn` is admitted even though a writer
+ * waits, as it would be in Go. Readers arriving later queue behind the waiting writer as before,
+ * so writers do not starve either.
+ *
+ * State, under `mu` unless marked:
  *   readers  readers holding the lock       writer  a writer holds the lock
  *   rwait    readers blocked in rlock        wwait   writers blocked in lock
  *   rgen     bumped each time blocked readers are admitted (their wake condition)
+ *   arrived  (atomic) rlock calls that have started; a reader's ticket is its position here
+ *   registered  rlock calls that have taken `mu` and counted themselves (<= arrived)
+ *   turn     arrived as the last writer's unlock saw it: the next writer waits for
+ *            registered >= turn
  * Invariants: writer implies readers == 0; rwait > 0 implies writer or wwait > 0.
  */
 #include <csplab/impl.h>
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdint.h>
 
 struct rwlock {
@@ -25,12 +40,15 @@ struct rwlock {
 	pthread_cond_t rcv, wcv;
 	int64_t readers, rwait, wwait;
 	uint64_t rgen;
+	_Atomic uint64_t arrived;
+	uint64_t registered, turn;
 	bool writer;
 };
 
 static int init(void *self)
 {
 	struct rwlock *l = self;
+	atomic_init(&l->arrived, 0);
 	int rc = pthread_mutex_init(&l->mu, NULL);
 	if (rc == 0 && (rc = pthread_cond_init(&l->rcv, NULL)) == 0 &&
 		(rc = pthread_cond_init(&l->wcv, NULL)) != 0)
@@ -46,11 +64,21 @@ static void destroy(void *self)
 	pthread_mutex_destroy(&l->mu);
 }
 
+/* Readers the last writer's unlock saw arriving have all registered: a writer may go in. */
+static bool turn_done(const struct rwlock *l)
+{
+	return l->registered >= l->turn;
+}
+
 static void rlock(void *self)
 {
 	struct rwlock *l = self;
+	uint64_t ticket = atomic_fetch_add(&l->arrived, 1) + 1;
 	pthread_mutex_lock(&l->mu);
-	if (l->writer || l->wwait > 0) {
+	l->registered++;
+	if (l->wwait > 0 && l->registered == l->turn)
+		pthread_cond_signal(&l->wcv); /* this registration completes the turn a writer awaits */
+	if (l->writer || (l->wwait > 0 && ticket > l->turn)) {
 		uint64_t gen = l->rgen;
 		l->rwait++;
 		while (l->rgen == gen) /* admitted (and counted in readers) by the writer's unlock */
@@ -90,7 +118,7 @@ static void wlock(void *self)
 	struct rwlock *l = self;
 	pthread_mutex_lock(&l->mu);
 	l->wwait++;
-	while (l->writer || l->readers > 0)
+	while (l->writer || l->readers > 0 || !turn_done(l))
 		pthread_cond_wait(&l->wcv, &l->mu);
 	l->wwait--;
 	l->writer = true;
@@ -101,7 +129,7 @@ static bool trywlock(void *self)
 {
 	struct rwlock *l = self;
 	pthread_mutex_lock(&l->mu);
-	bool ok = !l->writer && l->readers == 0;
+	bool ok = !l->writer && l->readers == 0 && turn_done(l);
 	if (ok)
 		l->writer = true;
 	pthread_mutex_unlock(&l->mu);
@@ -117,6 +145,7 @@ static void wunlock(void *self)
 		csp_fatal(CSP_MSG_RWUNLOCK_UNLOCKED);
 	}
 	l->writer = false;
+	l->turn = atomic_load(&l->arrived); /* readers on their way to mu go before the next writer */
 	if (l->rwait > 0) { /* admit the readers that queued behind this writer, as one batch */
 		l->readers += l->rwait;
 		l->rwait = 0;
