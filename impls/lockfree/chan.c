@@ -6,15 +6,21 @@
  *  - unbuffered: an exchanger arena of offers claimed with one CAS (rendezvous.c, after Scherer,
  *    Lea & Scott), so a send completes only once a receiver has the value;
  *  - blocking, timeouts and select on top (select.c): poll with back-off, post offers where a
- *    partner must find us, and let a CAS on the waiter record pick the one case that fires.
+ *    partner must find us, and let a CAS on the waiter record pick the one case that fires; a
+ *    send or receive blocked on a buffered channel sleeps, after a short spin, on the ring's
+ *    event count (evcount.h), which the fast path checks with one load.
  *
  * Go's semantics: FIFO (ring positions; one rendezvous at a time per task); receives drain a
  * closed channel before reporting it closed; close completes every posted offer as closed and
  * no value moves after it; select chooses uniformly among ready cases and never meets itself;
  * len is a snapshot. Blocked senders of a full ring are not served in arrival order: they race
- * for the next free slot (Go queues them). Nothing is per-thread but hints, and waiting yields
- * through csp_yield, so tasks of any runtime may use it; this family's are OS threads.
- * Progress: see ring.c, rendezvous.c, select.c. Spins and yields; never parks.
+ * for the next free slot (Go queues them). Nothing is per-thread but hints; only OS threads
+ * sleep in the kernel, tasks of any other runtime wait by yielding through csp_yield, so tasks
+ * of any runtime may use it; this family's are OS threads.
+ * Progress: see ring.c, rendezvous.c, select.c. Operations that complete at once never enter the
+ * kernel. A blocked send or receive on a buffered channel parks (futex) after a short spin, so
+ * the channel does not declare CSP_PROP_SPINS; select over several cases and the unbuffered
+ * rendezvous spin and yield.
  */
 #include "chan.h"
 
@@ -123,7 +129,7 @@ static int chan_select(csp_case *cases, size_t n, int64_t deadline)
 static const csp_chan_ops chan_lockfree = {
 	.info = { "lockfree", "lockfree",
 		"Vyukov MPMC ring (buffered), exchanger arena (unbuffered), select by claim CAS",
-		CSP_PROP_SPINS },
+		0 },
 	.size = size,
 	.init = init,
 	.send = send,

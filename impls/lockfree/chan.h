@@ -1,8 +1,9 @@
 /*
  * The lockfree channel's state and the pieces its operations (chan.c) and select (select.c)
  * share. A channel is a ring (capacity >= 1, ring.c) or a rendezvous arena (capacity 0,
- * rendezvous.c); blocked operations wait by polling with back-off, and post offers on
- * unbuffered channels so that partners can find them (waiter.h).
+ * rendezvous.c); blocked operations wait by polling with back-off (a send or receive on a ring
+ * then sleeps on its event count, evcount.h), and post offers on unbuffered channels so that
+ * partners can find them (waiter.h).
  */
 #ifndef CSPLAB_IMPLS_LOCKFREE_CHAN_H
 #define CSPLAB_IMPLS_LOCKFREE_CHAN_H

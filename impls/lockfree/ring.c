@@ -21,6 +21,10 @@
  * takes effect at its CAS and a try fails only when the ring really is empty or full.
  * Progress: a try is lock-free, except that it waits for a slot in transit, which another task
  * finishes in a few instructions (it blocks only if that task is preempted mid-copy).
+ * Waking: a successful send, a successful receive and close each end with evc_notify on the
+ * event count of the tasks they may unblock (evcount.h): one load unless a task sleeps there.
+ * Layout (ring.h): the read-only fields, tail, head, and the event counts each on their own
+ * cache lines, the slots line-aligned and, for small rings, one per line (RING_PAD_SLOTS_MAX).
  */
 #include "ring.h"
 
@@ -35,26 +39,54 @@ struct slot {
 	unsigned char data[];
 };
 
-static size_t stride_of(size_t elem_size)
+/* Slots are padded to a cache line each while that costs at most this many bytes (rings of up
+ * to RING_PAD_SLOTS_MAX / RING_LINE = 1024 slots), so that a
+ * sender filling slot i and a receiver emptying slot i - 1 do not pass a line back and forth
+ * (with an int, 4 packed slots share a line). Measured on ChanProdCons (cap 10 and 100, 4
+ * threads on 2 cores) against packed slots: 227 -> 205 ns/op (cap 10), 81 -> 57 (cap 100),
+ * noisy but consistent. Bigger rings keep the packed layout: padding would multiply their
+ * memory, and with many slots sender and receiver are seldom on the same line. */
+#define RING_PAD_SLOTS_MAX (64 * 1024)
+
+static size_t stride_of(size_t elem_size, size_t cap)
 {
-	return (sizeof(struct slot) + elem_size + 7) & ~(size_t)7;
+	size_t packed = (sizeof(struct slot) + elem_size + 7) & ~(size_t)7;
+	if (cap > RING_PAD_SLOTS_MAX / RING_LINE)
+		return packed;
+	return (packed + RING_LINE - 1) & ~(size_t)(RING_LINE - 1);
 }
 
 size_t ring_slots_size(size_t elem_size, size_t cap)
 {
-	return cap * stride_of(elem_size);
+	return cap * stride_of(elem_size, cap) + RING_LINE - 1;
 }
 
 void ring_init(struct ring *r, size_t elem_size, size_t cap, void *slots)
 {
 	r->cap = cap;
 	r->elem_size = elem_size;
-	r->stride = stride_of(elem_size);
-	r->slots = slots;
+	r->stride = stride_of(elem_size, cap);
+	r->slots = (unsigned char *)(((uintptr_t)slots + RING_LINE - 1) & ~(uintptr_t)(RING_LINE - 1));
 	atomic_init(&r->tail, 0);
 	atomic_init(&r->head, 0);
+	evc_init(&r->room);
+	evc_init(&r->data);
 	for (size_t i = 0; i < cap; i++)
 		atomic_init(&((struct slot *)(r->slots + i * r->stride))->seq, 2 * i);
+}
+
+/* memcpy of n bytes, inlined for the common small element sizes (a call to memcpy with a
+ * variable size is a good part of a fast path that is otherwise a few loads and one CAS). */
+static inline void copy_elem(void *dst, const void *src, size_t n)
+{
+	switch (n) {
+	case 1: memcpy(dst, src, 1); break;
+	case 2: memcpy(dst, src, 2); break;
+	case 4: memcpy(dst, src, 4); break;
+	case 8: memcpy(dst, src, 8); break;
+	case 16: memcpy(dst, src, 16); break;
+	default: memcpy(dst, src, n); break;
+	}
 }
 
 static struct slot *slot_at(struct ring *r, uint64_t pos)
@@ -76,9 +108,10 @@ int ring_trysend(struct ring *r, const void *elem)
 		if (seq == 2 * t) {
 			/* seq_cst, not only acquire: the version readings of select order against it */
 			if (atomic_compare_exchange_weak(&r->tail, &t, t + 1)) {
-				memcpy(sl->data, elem, r->elem_size);
+				copy_elem(sl->data, elem, r->elem_size);
 				/* release: publishes the value to the receiver's acquire load of seq */
 				atomic_store_explicit(&sl->seq, 2 * t + 1, memory_order_release);
+				evc_notify(&r->data); /* after the seq_cst CAS: evcount.h */
 				return CSP_OK;
 			}
 			continue; /* t was reloaded by the failed CAS */
@@ -104,9 +137,10 @@ int ring_tryrecv(struct ring *r, void *elem)
 		if (seq == 2 * h + 1) {
 			if (atomic_compare_exchange_weak(&r->head, &h, h + 1)) { /* seq_cst: as in send */
 				if (elem)
-					memcpy(elem, sl->data, r->elem_size);
+					copy_elem(elem, sl->data, r->elem_size);
 				/* release: our copy-out happens before the next lap's copy-in */
 				atomic_store_explicit(&sl->seq, 2 * (h + r->cap), memory_order_release);
+				evc_notify(&r->room); /* after the seq_cst CAS: evcount.h */
 				return CSP_OK;
 			}
 			continue;
@@ -128,7 +162,10 @@ int ring_tryrecv(struct ring *r, void *elem)
 
 bool ring_close(struct ring *r)
 {
-	return !(atomic_fetch_or(&r->tail, RING_CLOSED) & RING_CLOSED);
+	bool first = !(atomic_fetch_or(&r->tail, RING_CLOSED) & RING_CLOSED);
+	evc_notify(&r->room); /* after the seq_cst fetch_or: evcount.h */
+	evc_notify(&r->data);
+	return first;
 }
 
 size_t ring_len(struct ring *r)

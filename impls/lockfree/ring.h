@@ -7,30 +7,44 @@
 #ifndef CSPLAB_IMPLS_LOCKFREE_RING_H
 #define CSPLAB_IMPLS_LOCKFREE_RING_H
 
+#include "evcount.h"
+
 #include <csplab/impl.h>
 #include <stdatomic.h>
 #include <stdint.h>
 
 #define RING_CLOSED ((uint64_t)1 << 63) /* in `tail`: the channel is closed */
 
-/* Senders write `tail` and receivers `head`: padding keeps them on different cache lines.
- * (Padding, not alignas: channel state is only CSP_STATE_ALIGN-aligned.) */
-#define RING_PAD (64 - sizeof(uint64_t))
+/* A cache line. The hot words `tail` (written by senders) and `head` (by receivers) each get a
+ * line of their own: padding of a whole line on both sides keeps anything else off it whatever
+ * the state's alignment (only CSP_STATE_ALIGN is promised, so padding rather than alignas). The
+ * fields every operation reads sit before them, on the line of the object header, which nobody
+ * writes after init; the slots start on a line of their own (ring_init aligns them). */
+#define RING_LINE 64
+#define RING_PAD (RING_LINE - sizeof(uint64_t))
 
 struct ring {
+	/* Read-only after ring_init. */
+	size_t cap;
+	size_t elem_size;
+	size_t stride;        /* bytes per slot: its sequence number, then the element */
+	unsigned char *slots; /* cap slots, line-aligned */
+	unsigned char pad_ro[RING_LINE];
 	_Atomic uint64_t tail; /* next position to send into, | RING_CLOSED */
 	unsigned char pad_tail[RING_PAD];
 	_Atomic uint64_t head; /* next position to receive from */
 	unsigned char pad_head[RING_PAD];
-	size_t cap;
-	size_t elem_size;
-	size_t stride;        /* bytes per slot: its sequence number, then the element */
-	unsigned char *slots; /* cap slots */
+	/* Tasks that sleep (evcount.h): every operation loads one of these, but only a task about
+	 * to sleep writes them, so they share a line that stays in every cache while no one does. */
+	struct evc room; /* senders that found the ring full; receives and close notify */
+	struct evc data; /* receivers that found it empty; sends and close notify */
+	unsigned char pad_evc[RING_LINE - 2 * sizeof(struct evc)];
 };
 
-/* Bytes of slots a ring of cap elements of elem_size bytes needs after struct ring. */
+/* Bytes a ring of cap elements of elem_size bytes needs after struct ring for its slots (with
+ * room to align them to a line). */
 size_t ring_slots_size(size_t elem_size, size_t cap);
-/* Set up a ring whose slots are the ring_slots_size bytes at `slots`. */
+/* Set up a ring whose slots are in the ring_slots_size bytes at `slots`. */
 void ring_init(struct ring *r, size_t elem_size, size_t cap, void *slots);
 
 int ring_trysend(struct ring *r, const void *elem);
@@ -39,6 +53,12 @@ int ring_tryrecv(struct ring *r, void *elem);
 /* Close; false if it was closed already. */
 bool ring_close(struct ring *r);
 size_t ring_len(struct ring *r);
+
+/* Where a task whose case in direction dir found the ring full or empty may sleep. */
+static inline struct evc *ring_evc(struct ring *r, int dir)
+{
+	return dir == CSP_SEND ? &r->room : &r->data;
+}
 
 /* A version of the ring's state: it changes whenever a send, a receive or close takes effect,
  * so two equal readings bracket an interval in which the ring did not change. */

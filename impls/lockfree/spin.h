@@ -9,6 +9,8 @@
  * very time slice the holder needs to finish. With one CPU spinning can never help: yield at once.
  *
  * Nothing here parks: implementations that wait only through spin_wait declare CSP_PROP_SPINS.
+ * (The channel's blocked sends and receives on a ring spin only up to SPIN_INIT_MAX's bound and
+ * then sleep on an event count, evcount.h; the channel does not declare it.)
  */
 #ifndef CSPLAB_IMPLS_LOCKFREE_SPIN_H
 #define CSPLAB_IMPLS_LOCKFREE_SPIN_H
@@ -23,20 +25,30 @@
 #define SPIN_BURST_MAX 256u
 
 struct spin {
-	uint32_t burst; /* PAUSEs in the next burst; above SPIN_BURST_MAX: yield instead */
+	uint32_t burst; /* PAUSEs in the next burst; above max: yield instead */
+	uint32_t max;   /* the longest burst */
 };
 
-#define SPIN_INIT { 1 }
+#define SPIN_INIT { 1, SPIN_BURST_MAX }
+/* Bursts only up to max PAUSEs (a power of two, at most SPIN_BURST_MAX): for waits that are
+ * either short or long, where spinning past a short one only takes the CPU from the partner. */
+#define SPIN_INIT_MAX(max) { 1, (max) }
 
 static inline void spin_wait(struct spin *s)
 {
-	if (s->burst <= SPIN_BURST_MAX && csp_ncpu() > 1) {
+	if (s->burst <= s->max && csp_ncpu() > 1) {
 		for (uint32_t i = 0; i < s->burst; i++)
 			cpu_relax();
 		s->burst <<= 1;
 	} else {
 		csp_yield();
 	}
+}
+
+/* True once the PAUSE bursts are over: further waits yield. */
+static inline bool spin_spun(const struct spin *s)
+{
+	return s->burst > s->max || csp_ncpu() <= 1;
 }
 
 /* Start over with short bursts (after progress: the next wait is a new one). */
