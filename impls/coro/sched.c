@@ -161,8 +161,35 @@ static bool work_visible(void)
 	return next != CSP_FOREVER && next <= csp_now();
 }
 
+/* A seq_cst fence. Under ThreadSanitizer GCC 12 rejects atomic_thread_fence where it gets
+ * inlined (-Wtsan: "not supported"); the legacy full barrier is the same fence, and both compilers
+ * pass it to TSan as __tsan_atomic_thread_fence. */
+static inline void sc_fence(void)
+{
+#if defined(CSPLAB_TSAN)
+	__sync_synchronize();
+#else
+	atomic_thread_fence(memory_order_seq_cst);
+#endif
+}
+
+/*
+ * Wake one idle worker, if any, after publishing work (a queued task or an earlier timer).
+ *
+ * The publish and the idle check are the two halves of a Dekker handshake with idle(): we store
+ * the work then load nidle; a worker going idle stores nidle then loads the work. Both loads may
+ * miss the other side's store (store buffering) unless each side has a seq_cst fence between its
+ * store and its load: the work itself is published with relaxed stores (a timer's `earliest`,
+ * the global queue's `len`) or a release store (a ring's `tail`), which order nothing against a
+ * later load. On x86 a locked instruction (the lock release, the run-next exchange) happens to
+ * sit between every publish and the load of nidle and acts as that fence; C11 promises nothing of
+ * the kind, and arm64 does let the load pass the store.
+ */
 void coro_wake_idle(void)
 {
+	/* seq_cst fence: pairs with the one in idle(): either this load sees the idle worker
+	 * counted, or that worker's re-check sees our work */
+	sc_fence();
 	if (atomic_load(&coro_S.nidle) == 0)
 		return;
 	atomic_fetch_add(&coro_S.idle_seq, 1);
@@ -171,11 +198,15 @@ void coro_wake_idle(void)
 
 /* Sleep until woken or the next timer is due. The sequence number is read before announcing
  * idleness and re-checking for work, so a push after the re-check changes it and the futex wait
- * returns at once: no wake-up is lost. */
+ * returns at once: no wake-up is lost. The re-check includes the earliest timer, so a timer added
+ * after it is either seen here or (being earlier than what we sleep until) wakes us. */
 static void idle(void)
 {
 	uint32_t seq = atomic_load(&coro_S.idle_seq);
 	int idle_now = atomic_fetch_add(&coro_S.nidle, 1) + 1;
+	/* seq_cst fence: pairs with the one in coro_wake_idle (see there): without it the relaxed
+	 * re-check below could read work published before a waker read nidle == 0 */
+	sc_fence();
 	if (!work_visible()) {
 		int64_t next = coro_timers_next();
 		if (next == CSP_FOREVER && idle_now == coro_S.nworkers)

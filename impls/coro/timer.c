@@ -69,7 +69,8 @@ static void remove_at(size_t i)
 static void publish_earliest(void)
 {
 	/* relaxed: a hint read by schedulers deciding whether to take the lock; the lock orders
-	 * the heap itself */
+	 * the heap itself, and an idle worker's re-check against an add is ordered by the seq_cst
+	 * fences of coro_wake_idle and idle() (sched.c) */
 	atomic_store_explicit(&earliest, len ? heap[0]->when : CSP_FOREVER, memory_order_relaxed);
 }
 
@@ -91,7 +92,9 @@ void coro_timer_add(struct coro_timer *tm)
 	bool first = heap[0] == tm;
 	publish_earliest();
 	fxlock_unlock(&lock);
-	if (first) /* idle workers sleep until the old earliest deadline: let one re-arm */
+	/* Idle workers sleep until the old earliest deadline at the latest: a later timer needs no
+	 * wake-up; an earlier one wakes one of them to re-arm (or sleep no longer). */
+	if (first)
 		coro_wake_idle();
 }
 
