@@ -110,14 +110,24 @@ static void local_put(struct worker *w, struct coro_task *t)
 	}
 }
 
-/* Owner: the run-next task, then the ring; every GLOBAL_EVERY picks the global queue first. */
+/*
+ * Owner: the run-next task, then the ring. Every GLOBAL_EVERY picks: due timers, then the global
+ * queue, then the ring, and only then run next. Without that turn the ring could starve: two
+ * tasks that hand off to each other (a ping-pong) refill the run-next slot at every pick, and a
+ * task that yielded into the ring behind them would never run again while the other workers
+ * sleep (nobody wakes them for a yield). Go breaks such chains by preempting the time slice they
+ * share (runtime/proc.go: runnext "inherits the time slice"); without preemption, this turn is
+ * the bound: a ring task waits at most GLOBAL_EVERY picks per task ahead of it.
+ */
 static struct coro_task *next_local(struct worker *w)
 {
 	struct coro_task *t = NULL;
-	if (--w->ticks == 0) { /* every GLOBAL_EVERY picks: the global queue and the timers */
+	if (--w->ticks == 0) {
 		w->ticks = GLOBAL_EVERY;
-		t = global_pop(NULL);
 		coro_timers_run(); /* may ready tasks into our run-next slot */
+		t = global_pop(NULL);
+		if (!t)
+			t = runq_get(&w->q);
 	}
 	/* The load is a cheap test before the exchange; thieves only ever clear the slot. */
 	if (!t && atomic_load_explicit(&w->runnext, memory_order_relaxed))

@@ -121,6 +121,71 @@ static void check_select(void)
 	csp_chan_free(b);
 }
 
+/* A run-next hand-off chain (ping-pong) must not starve a task that yielded on the same worker:
+ * the main task is woken onto the ping-pong's worker, yields behind it, and must get to run again
+ * while the pair keeps going (with one worker there is nobody to steal it). */
+#define STARVE_SETTLE 20000 /* round trips before: the other workers go to sleep meanwhile */
+#define STARVE_LIMIT 300000 /* round trips after: a fair pick order needs ~61 per yield */
+
+struct starve {
+	csp_chan *a, *b, *wake, *back;
+	_Atomic int done;    /* the main task finished its yields */
+	_Atomic int starved; /* the pinger gave up waiting for it */
+};
+
+static void starve_ponger(void *arg)
+{
+	struct starve *s = arg;
+	int v;
+	while (csp_chan_recv(s->a, &v, NULL) == CSP_OK)
+		csp_chan_send(s->b, &v);
+}
+
+static void starve_pinger(void *arg)
+{
+	struct starve *s = arg;
+	int v = 0;
+	for (int i = 0; i < STARVE_SETTLE; i++) {
+		csp_chan_send(s->a, &v);
+		csp_chan_recv(s->b, &v, NULL);
+	}
+	csp_chan_send(s->wake, &v);       /* the main task goes to our run-next slot */
+	csp_chan_recv(s->back, &v, NULL); /* and runs on our worker */
+	for (int i = 0; !atomic_load(&s->done); i++) {
+		if (i == STARVE_LIMIT) {
+			atomic_store(&s->starved, 1);
+			break;
+		}
+		csp_chan_send(s->a, &v);
+		csp_chan_recv(s->b, &v, NULL);
+	}
+	csp_chan_close(s->a);
+}
+
+static void check_no_starvation(void)
+{
+	struct starve s = { .a = csp_chan_make("coro", sizeof(int), 0),
+		.b = csp_chan_make("coro", sizeof(int), 0),
+		.wake = csp_chan_make("coro", sizeof(int), 0),
+		.back = csp_chan_make("coro", sizeof(int), 1) };
+	csp_waitgroup *wg = csp_wg_new("coro");
+	csp_wg_go(wg, starve_ponger, &s);
+	csp_wg_go(wg, starve_pinger, &s);
+	int v;
+	csp_chan_recv(s.wake, &v, NULL);
+	csp_chan_send(s.back, &v); /* readies the pinger into our run-next slot */
+	for (int i = 0; i < 100; i++)
+		csp_yield(); /* into the ring, behind the ping-pong */
+	atomic_store(&s.done, 1);
+	csp_wg_wait(wg);
+	check(!atomic_load(&s.starved), "a yielding task is not starved by a ping-pong on its worker");
+	csp_wg_free(wg);
+	csp_chan_free(s.a);
+	csp_chan_free(s.b);
+	csp_chan_free(s.wake);
+	csp_chan_free(s.back);
+}
+
 static void main_task(void *arg)
 {
 	(void)arg;
@@ -128,6 +193,7 @@ static void main_task(void *arg)
 	check_spawn_mutex();
 	check_time();
 	check_select();
+	check_no_starvation();
 }
 
 int main(void)
