@@ -7,7 +7,8 @@
  * the stall bound — a deadlock, a lost wake-up, tasks all blocked — or the run going past its
  * duration by the overrun bound — a livelock that keeps counting. After a failure the tasks wind
  * down; if they do not within the stall bound (a broken primitive may keep them blocked), that
- * too ends the run, with the dump.
+ * too ends the run, with the dump. Time during which the watchdog itself did not run (a tick
+ * more than LATE_TICK late: the machine stalled) is not counted against either bound.
  *
  * The watchdog only reads relaxed counters and static strings, so it adds no happens-before
  * edge between the tasks it watches. It keeps, per slot, when the count last changed, so the
@@ -21,6 +22,7 @@
 
 #define TICK (20 * CSP_MILLISECOND)
 #define DUMP_MAX 64 /* task lines printed; the rest are counted */
+#define LATE_TICK (500 * CSP_MILLISECOND) /* a tick this late: the watchdog was not running */
 
 static uint64_t seen_ops[S_MAX_SLOTS + 1];
 static int64_t seen_at[S_MAX_SLOTS + 1];
@@ -66,13 +68,24 @@ static double secs(int64_t ns)
 
 int watch_run(sctx *s, const struct watch *w, _Atomic int *body_done, char *why, size_t n)
 {
-	int64_t start = csp_now(), last = start, failed_at = 0;
+	int64_t start = csp_now(), last = start, failed_at = 0, prev = start;
 	uint64_t total = observe(s, start);
 	struct timespec tick = { 0, TICK };
 	/* acquire: pairs with the body's release store once it returned */
 	while (!atomic_load_explicit(body_done, memory_order_acquire)) {
 		nanosleep(&tick, NULL);
 		int64_t now = csp_now();
+		/* A tick that comes back far too late means this process (or the whole machine) did
+		 * not run meanwhile: time nobody could use is not a hang, so move the clocks on by
+		 * it. A real hang is still reported, after `stall` of time the watchdog saw. */
+		int64_t late = now - prev - TICK;
+		prev = now;
+		if (late > LATE_TICK) {
+			start += late;
+			last += late;
+			if (failed_at)
+				failed_at += late;
+		}
 		uint64_t t = observe(s, now);
 		if (t != total) {
 			total = t;
