@@ -96,13 +96,17 @@ static long wait_polling(struct sel *s, int64_t deadline)
 	}
 }
 
-/* Waiting on one buffered channel: PAUSE bursts of 1, 2, 4 and 8 (some 0.4 µs here), then
- * WAIT_YIELDS yields, then sleep. Measured with ChanProdCons (4 threads on 2 cores): the waits
- * are either very short (the partner runs on the other core) or long (it needs this core), and
- * spinning through a long one, as the mutexes' 256-PAUSE bursts do, only keeps the partner off
- * the CPU; under load a waiter that never sleeps made the benchmark collapse to µs per op. */
+/* Waiting on one buffered channel: PAUSE bursts of 1, 2, 4 and 8 (some 0.4 µs here), then up to
+ * WAIT_YIELDS yields (some 20-100 µs: a yield costs 0.3 µs alone, a few µs when it runs another
+ * thread), then sleep. Measured with ChanProdCons (4 threads on 2 cores): the waits are either
+ * very short (the partner runs on the other core) or last until the partner gets this core, and a
+ * yield hands it over for far less than a futex sleep and wake. Spinning longer instead, as the
+ * mutexes' 256-PAUSE bursts do, only keeps the partner off the CPU. With 2 yields before sleeping,
+ * ChanProdCons10 took 65-125 ns/op and a context switch every 50-75 operations; with 50, 30-40 ns
+ * and one every 5000 (`csplab-bench --impl lockfree --benchmark_filter=chan/`). The price: a
+ * receive that waits long burns that much CPU once before it sleeps. */
 #define WAIT_SPIN_MAX 8u
-#define WAIT_YIELDS 2u
+#define WAIT_YIELDS 50u
 
 /* Wait on one buffered channel: poll with short back-off, then sleep on the ring's event count
  * (evcount.h), re-checking after registering. Only OS threads sleep in the kernel; tasks of any
