@@ -10,10 +10,20 @@ Defaults come from the environment as `make bench` passes them: BENCH_PROFILE (q
 BENCH_FILTER (every benchmark), IMPL (every implementation; `go` runs only the Go side, any other
 name skips it).
 
+A run is made of rounds, as many as the profile has repetitions (smoke 1, quick 5, full 10).
+Each round runs every selected benchmark once: csplab-bench in a random order (Google
+Benchmark's random interleaving), then the Go side. So the repetitions of every implementation,
+Go's included, are spread over the whole run, and a change in the machine's state during the run
+(another tenant, where the virtual CPUs sit) falls on all of them alike instead of on whichever
+ran at that moment.
+
 A run goes to <reports>/<run-id>/ (run-id: UTC time and short git commit):
-  csplab.jsonl   rows from csplab-bench, appended as each benchmark finishes
-  go.jsonl       rows from bench/go/gobench.py (Go's own benchmarks and csplab's Go programs)
-  results.json   both merged in Google Benchmark's JSON format; its context describes the machine
+  csplab.<k>.jsonl  rows from csplab-bench in round k, appended as each benchmark finishes
+  go.<k>.jsonl      rows from bench/go/gobench.py in round k (Go's own benchmarks and csplab's
+                    Go programs)
+  results.json   all merged in Google Benchmark's JSON format: per benchmark one iteration row
+                 per round (repetition_index = round - 1) and the aggregates over them; its
+                 context describes the machine
   report.md, index.html, plots/   the report (bench/report/)
 and <reports>/latest is pointed at it. Interrupted (Ctrl-C, SIGTERM), it keeps what completed,
 writes results.json marked "partial": true with its report, and exits 130 (143 for SIGTERM).
@@ -39,8 +49,8 @@ sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 import report  # noqa: E402  (bench/report/)
 import rundir  # noqa: E402
 
-# Repetitions and minimum time per repetition, as csplab-bench applies them (bench/driver.c);
-# used only for the time estimate.
+# Repetitions (= rounds) and minimum time per repetition, as csplab-bench applies them
+# (bench/driver.c).
 PROFILES = {"smoke": (1, 0.002), "quick": (5, 0.05), "full": (10, 0.2)}
 # A benchmark takes at least ~1.8x repetitions x min time (Google Benchmark's iteration search);
 # slow operations (oversubscribed spinning) take much longer, hence "at least".
@@ -189,7 +199,7 @@ class Run:
 
     # ---- running -------------------------------------------------------------------------------
     def phase(self, k, n, what):
-        print(f"\n==== bench [{k}/{n}] {what} ====", file=sys.stderr, flush=True)
+        print(f"\n==== bench round {k}/{n}: {what} ====", file=sys.stderr, flush=True)
 
     def run_child(self, name, cmd):
         """Runs cmd with the terminal as its output; a failure is recorded, an interruption
@@ -227,28 +237,52 @@ class Run:
 
     def execute(self):
         a = self.a
-        phases = [p for p, on in (("c", self.run_c), ("go", self.run_go)) if on]
         reps, min_time = PROFILES[a.profile]
+        self.rounds_done = 0
         start = time.monotonic()
-        for k, ph in enumerate(phases, 1):
-            if ph == "c":
-                est = self.n_c * reps * min_time * OVERHEAD
-                self.phase(k, len(phases), f"csplab-bench: {self.n_c} benchmarks, profile "
-                           f"{a.profile}, at least {clock(est)}; its own estimate follows as "
-                           "results come in")
-                self.run_child("csplab-bench", self.c_cmd("--out", self.path("csplab.jsonl")))
-            elif a.go_jsonl:
-                self.phase(k, len(phases), f"Go side: recorded rows from {a.go_jsonl}")
-                shutil.copyfile(a.go_jsonl, self.path("go.jsonl"))
-            else:
+        if self.run_go and a.go_jsonl:
+            say(f"Go side: recorded rows from {a.go_jsonl}")
+            shutil.copyfile(a.go_jsonl, self.path("go.recorded.jsonl"))
+        for k in range(1, reps + 1):
+            took = time.monotonic() - start
+            left = (f", about {clock(took / (k - 1) * (reps - k + 1))} left" if k > 1 else
+                    f", at least {clock(self.n_c * reps * min_time * OVERHEAD)} in all"
+                    if self.run_c else "")
+            if self.run_c:
+                self.phase(k, reps, f"csplab-bench: {self.n_c} benchmarks in a random order, "
+                           f"profile {a.profile}; {clock(took)} elapsed{left}")
+                self.run_child("csplab-bench", self.c_cmd(
+                    "--benchmark_repetitions=1", "--benchmark_enable_random_interleaving=true",
+                    "--out", self.path(f"csplab.{k}.jsonl")))
+                if self.c_failed:
+                    self.run_c = False  # it stopped before the end: do not run it again
+            if self.run_go and not a.go_jsonl:
                 self.go_started = True
-                self.phase(k, len(phases), f"Go side: bench/go/gobench.py, profile {a.profile}")
-                cmd = [sys.executable, GOBENCH, "--profile", a.profile,
-                       "--out", self.path("go.jsonl"), "--progress"]
+                self.phase(k, reps, f"Go side: bench/go/gobench.py, profile {a.profile}, one "
+                           f"repetition; {clock(time.monotonic() - start)} elapsed")
+                cmd = [sys.executable, GOBENCH, "--profile", a.profile, "--repetitions", "1",
+                       "--out", self.path(f"go.{k}.jsonl"), "--progress"]
                 if a.filter:
                     cmd += ["--filter", a.filter]
                 self.run_child("gobench.py", cmd)
-            say(f"phase {k} of {len(phases)} done, {clock(time.monotonic() - start)} elapsed")
+            self.rounds_done = k
+            say(f"round {k} of {reps} done, {clock(time.monotonic() - start)} elapsed")
+
+    def read_rounds(self, prefix):
+        """(contexts, rows, bad lines) of rounds 1..n of <prefix>.<k>.jsonl: the iteration rows
+        numbered by round, with the aggregates over the rounds computed here."""
+        ctxs, rows, bad = [], [], 0
+        k = 1
+        while os.path.exists(self.path(f"{prefix}.{k}.jsonl")):
+            c, r, b = rundir.read_jsonl(self.path(f"{prefix}.{k}.jsonl"))
+            ctxs += c
+            bad += b
+            for row in r:
+                if row.get("run_type") != "aggregate":
+                    row["repetition_index"] = k - 1
+                    rows.append(row)
+            k += 1
+        return ctxs, rundir.with_aggregates(rows), bad
 
     def path(self, name):
         return os.path.join(self.run_dir, name)
@@ -256,8 +290,11 @@ class Run:
     # ---- results.json ------------------------------------------------------------------------
     def merge(self, commit_text):
         a = self.a
-        c_ctxs, c_rows, c_bad = rundir.read_jsonl(self.path("csplab.jsonl"))
-        go_ctxs, go_rows, go_bad = rundir.read_jsonl(self.path("go.jsonl"))
+        c_ctxs, c_rows, c_bad = self.read_rounds("csplab")
+        if a.go_jsonl:
+            go_ctxs, go_rows, go_bad = rundir.read_jsonl(self.path("go.recorded.jsonl"))
+        else:
+            go_ctxs, go_rows, go_bad = self.read_rounds("go")
         if c_bad + go_bad:
             say(f"skipped {c_bad + go_bad} unreadable line(s) (cut short by the interruption?)")
         for r in c_rows:
@@ -276,6 +313,9 @@ class Run:
             "library_build_type": "release",
             "load_avg": self.load_avg,
             "run_id": self.run_id, "git_commit": commit_text, "profile": a.profile,
+            "rounds": self.rounds_done,
+            "order": "rounds: each runs every benchmark once, csplab-bench in a random order, "
+                     "then the Go side",
             "filter": a.filter or "(all)", "impl": a.impl or "(all)",
             "go_version": rundir.go_version(go_ctxs) or "not found",
             "partial": bool(self.interrupted or self.c_failed),

@@ -16,7 +16,10 @@ Two kinds of rows, all under the implementation name "go":
 Every row has Google Benchmark's fields; per (scenario, arguments): one "iteration" row per
 repetition and, with two or more, the aggregates mean, median, stddev, cv, min and max.
 
-  gobench.py [--profile smoke|quick|full] [--filter REGEX] [--out FILE.jsonl] [--progress]
+  gobench.py [--profile smoke|quick|full] [--repetitions N] [--filter REGEX] [--out FILE.jsonl]
+             [--progress]
+
+--repetitions overrides the profile's count (bench/run.py runs one per round, see run.py).
 
 --filter is searched in row names ('-' in front negates, as --benchmark_filter); Go
 invocations none of whose rows can match are skipped. --out appends JSON lines. Without Go
@@ -221,6 +224,7 @@ def bench_pattern(benches):
 
 def run_go_origin(pkg, benches, test_bin, goroot, env, args, progress):
     benchtime, count = PROFILES[args.profile]
+    count = args.repetitions or count
     wanted = {(g + "/" + SUB_BENCH[g]) if g in SUB_BENCH else g: (row, fam)
               for g, row, fam in benches}
     results = {g: [] for g in wanted}
@@ -271,10 +275,14 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--profile", default=os.environ.get("BENCH_PROFILE", "quick"),
                     choices=sorted(PROFILES))
+    ap.add_argument("--repetitions", type=int, default=0,
+                    help="repetitions of each benchmark (default: the profile's)")
     ap.add_argument("--filter", default="", help="regex searched in row names")
     ap.add_argument("--out", help="append JSON lines to this file")
     ap.add_argument("--progress", action="store_true", help="report each step on stderr")
     args = ap.parse_args()
+    if args.repetitions < 0:
+        ap.error("--repetitions must be 1 or more")
     if args.out:
         args.out = os.path.abspath(args.out)  # the Go program runs in bench/go
     try:
@@ -330,6 +338,8 @@ def main():
             print("gobench: cannot build bench/go:\n" + "\n".join(tail), file=sys.stderr)
             return 1
         common = [f"-profile={args.profile}", f"-ncpu={cores}", f"-filter={args.filter}"]
+        if args.repetitions:
+            common.append(f"-repetitions={args.repetitions}")
         listed = subprocess.run([exe, "-list"] + common, env=env, capture_output=True,
                                 text=True)
         if listed.returncode == 0 and listed.stdout.strip():

@@ -19,7 +19,8 @@ DASH = "\u2014"
 CONTEXT_FIELDS = [
     ("cpu_model", "CPU"), ("num_cpus", "cores"), ("kernel", "kernel"), ("glibc", "glibc"),
     ("compiler", "compiler"), ("build_flags", "flags"), ("go_version", "Go"),
-    ("git_commit", "git commit"), ("profile", "profile"), ("filter", "filter"),
+    ("git_commit", "git commit"), ("profile", "profile"), ("rounds", "rounds"),
+    ("order", "order"), ("filter", "filter"),
     ("impl", "implementations"), ("date", "date"), ("load_avg", "load average at start"),
     ("run_id", "run"),
 ]

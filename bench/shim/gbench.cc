@@ -138,8 +138,8 @@ public:
 
 	bool ReportContext(const Context &) override
 	{
-		printf("%-64s %12s %12s %10s\n", "benchmark (median of repetitions)", "wall ns/op",
-			"cpu ns/op", "iterations");
+		printf("%-64s %12s %12s %10s\n", "benchmark (the median when repeated)",
+			"wall ns/op", "cpu ns/op", "iterations");
 		fflush(stdout);
 		return true;
 	}
