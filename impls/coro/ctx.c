@@ -14,15 +14,11 @@ void coro_ctx_make(struct coro_ctx *ctx, void *stack, size_t size, void (*entry)
 	/* top is 16-aligned; after `ret` pops the trampoline's address sp == top, so the
 	 * trampoline's call sees the ABI's alignment. */
 	uintptr_t top = ((uintptr_t)stack + size) & ~(uintptr_t)15;
-	uint64_t *frame = (uint64_t *)(top - 64);
-	memset(frame, 0, 64);
-	uint32_t mxcsr = 0x1f80; /* the ABI's initial MXCSR: all exceptions masked, round to nearest */
-	uint16_t fpucw = 0x037f; /* the ABI's initial x87 control word */
-	memcpy(&frame[0], &mxcsr, sizeof mxcsr);
-	memcpy((char *)&frame[0] + 4, &fpucw, sizeof fpucw);
-	frame[3] = (uint64_t)(uintptr_t)arg;   /* r13 */
-	frame[4] = (uint64_t)(uintptr_t)entry; /* r12 */
-	frame[7] = (uint64_t)(uintptr_t)coro_ctx_trampoline;
+	uint64_t *frame = (uint64_t *)(top - 56);
+	memset(frame, 0, 56);
+	frame[2] = (uint64_t)(uintptr_t)arg;   /* r13 */
+	frame[3] = (uint64_t)(uintptr_t)entry; /* r12 */
+	frame[6] = (uint64_t)(uintptr_t)coro_ctx_trampoline;
 	ctx->sp = frame;
 }
 

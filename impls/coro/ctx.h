@@ -5,8 +5,13 @@
  * (those the C calling convention says a call preserves) on the running stack, stores the stack
  * pointer in *from, loads to->sp and pops the other side's registers. Everything else was already
  * spilled by the compiler around the call, so nothing more is needed: ~20 instructions.
- *   x86-64 (ctx_x86_64.S):  rbx rbp r12-r15, MXCSR and the x87 control word
+ *   x86-64 (ctx_x86_64.S):  rbx rbp r12-r15
  *   aarch64 (ctx_aarch64.S): x19-x28 fp lr, d8-d15
+ * The floating-point control state (x86-64: MXCSR and the x87 control word; aarch64: FPCR)
+ * belongs to the worker thread, not to the coroutine, as in Go: coroutines are assumed to run
+ * with the default environment, and one that changes the rounding mode or exception masks must
+ * restore them before it blocks, yields or returns. Saving and restoring MXCSR and the control
+ * word on x86-64 cost about 4 ns of a ~60 ns channel round trip here (ldmxcsr serialises).
  * Other targets fall back to ucontext (ctx_portable.c): correct but slow — swapcontext makes a
  * signal-mask syscall on every switch.
  */

@@ -1,7 +1,7 @@
 /*
  * Context switch for x86-64 System V (see ctx.h). Frame of a suspended context, from its saved sp:
- *   +0 MXCSR (4 bytes), x87 control word (2 bytes)   +8 r15  +16 r14  +24 r13  +32 r12
- *   +40 rbx  +48 rbp  +56 return address
+ *   +0 r15  +8 r14  +16 r13  +24 r12  +32 rbx  +40 rbp  +48 return address
+ * The floating-point control state (MXCSR, x87 control word) is not switched: ctx.h says why.
  */
 #if defined(__x86_64__) && !defined(CSPLAB_CORO_PORTABLE)
 	.text
@@ -15,14 +15,8 @@ coro_ctx_switch:			/* rdi = from, rsi = to */
 	pushq	%r13
 	pushq	%r14
 	pushq	%r15
-	subq	$8, %rsp
-	stmxcsr	(%rsp)
-	fnstcw	4(%rsp)
 	movq	%rsp, (%rdi)
 	movq	(%rsi), %rsp
-	ldmxcsr	(%rsp)
-	fldcw	4(%rsp)
-	addq	$8, %rsp
 	popq	%r15
 	popq	%r14
 	popq	%r13

@@ -276,7 +276,7 @@ static void finish_pending(struct worker *w)
 		break;
 	}
 	default: /* SW_EXIT */
-		coro_task_finished(t);
+		coro_task_finished(w, t);
 	}
 }
 
@@ -351,8 +351,7 @@ void coro_worker_loop(struct worker *w)
  * every worker is idle (and it asks for the condition to last a grace period). */
 static void count(struct worker *w, long parks)
 {
-	atomic_store_explicit(&w->parked,
-		atomic_load_explicit(&w->parked, memory_order_relaxed) + parks, memory_order_relaxed);
+	coro_count_add(&w->parked, parks);
 	if (parks < 0)
 		atomic_store_explicit(&w->readies,
 			atomic_load_explicit(&w->readies, memory_order_relaxed) + 1, memory_order_relaxed);
@@ -388,8 +387,15 @@ void coro_ready(struct coro_task *t)
 		coro_global_push(t);
 		return;
 	}
-	/* seq_cst exchange: publishes t (its saved context) to whoever takes it from the slot */
-	struct coro_task *old = atomic_exchange(&w->runnext, t);
+	/* An empty slot: only its owner (us) ever fills it, so a store does. release: publishes t
+	 * (its saved context) to whoever takes it, pairing with the owner's exchange and a thief's
+	 * CAS in steal(). A full one: the exchange, since a thief may empty it under us. */
+	struct coro_task *old = atomic_load_explicit(&w->runnext, memory_order_relaxed);
+	if (!old) {
+		atomic_store_explicit(&w->runnext, t, memory_order_release);
+		return;
+	}
+	old = atomic_exchange(&w->runnext, t);
 	if (old) { /* the displaced task joins the ring: now there is work to share */
 		local_put(w, old);
 		coro_wake_idle();

@@ -50,10 +50,16 @@ struct worker {
 	unsigned ticks;
 	int id;
 	pthread_t thread;
-	/* Parks minus readies done on this worker, and readies: summed by the deadlock check.
-	 * Per worker so the hot path touches no shared counter; written only by the owner. */
+	/* Parks minus readies done on this worker, readies, and spawns minus exits: summed by the
+	 * deadlock check. Per worker so the hot path touches no shared counter; written only by the
+	 * owner (coro_count_add). */
 	_Atomic long parked;
 	_Atomic uint64_t readies;
+	_Atomic long live;
+	/* Dead tasks kept with their stacks for the next spawn here (task.c). Owner only. */
+	struct coro_task *free_tasks;
+	unsigned nfree;
+	uint64_t id_next, id_end; /* task ids: a block taken from the global counter */
 };
 
 struct global_queue {
@@ -75,11 +81,20 @@ struct coro_sched {
 
 extern struct coro_sched coro_S;
 
+/* Add d to a per-worker counter. Owner only, so a relaxed load and store suffice; the deadlock
+ * check reads the counters (relaxed) only once every worker has been idle for a grace period. */
+static inline void coro_count_add(_Atomic long *c, long d)
+{
+	atomic_store_explicit(c, atomic_load_explicit(c, memory_order_relaxed) + d,
+		memory_order_relaxed);
+}
+
 struct worker *coro_current_worker(void);
 void coro_set_current_task(struct coro_task *t);
 void coro_worker_loop(struct worker *w);
 void coro_task_entry(void *t); /* the first code of every task (sched.c) */
-void coro_task_finished(struct coro_task *t); /* task.c: unlist and free a dead task */
+/* task.c: a dead task that has left the CPU on w: kept for reuse, or unlisted and freed */
+void coro_task_finished(struct worker *w, struct coro_task *t);
 void coro_global_push(struct coro_task *t);
 
 #endif /* CSPLAB_IMPLS_CORO_SCHED_INTERNAL_H */
