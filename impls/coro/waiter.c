@@ -2,6 +2,8 @@
  * coro_waiter (see waiter.h): a lock-free state machine on one word.
  *
  *   IDLE/TIMED_OUT --park--> PARKING --commit (after the switch)--> WAITING
+ *   (a coroutine's waiter starts out PARKING: until the task has switched out, an unpark only
+ *   marks it, so the state it parks from needs no claim, and a park costs one CAS, the commit's)
  *   WAITING   --unpark--> UNPARKED (unpark readies the task)
  *   WAITING   --timer---> TIMED_OUT (the timer readies the task)
  *   PARKING   --unpark/timer--> UNPARKED/TIMED_OUT (the commit finds it and readies the task)
@@ -9,7 +11,7 @@
  * the word out of WAITING readies it, and while it is PARKING its context is not saved yet, so
  * the commit, which runs on the scheduler's stack after the switch, does it instead.
  * Outside the scheduler the word itself is the futex: WAITING until unpark or the deadline.
- * All atomics are seq_cst: a park costs a couple of them next to a context switch.
+ * All atomics are seq_cst: a park costs one (the commit), an unpark one, next to a context switch.
  */
 #include "waiter.h"
 
@@ -21,8 +23,8 @@ enum { IDLE, PARKING, WAITING, UNPARKED, TIMED_OUT };
 
 void coro_waiter_init(struct coro_waiter *w, const char *reason, const void *obj)
 {
-	atomic_init(&w->state, IDLE);
 	w->task = coro_self();
+	atomic_init(&w->state, w->task ? PARKING : IDLE);
 	w->timer.index = SIZE_MAX;
 	atomic_init(&w->timer.firing, 0);
 	w->reason = reason;
@@ -79,6 +81,8 @@ bool coro_waiter_park(struct coro_waiter *w, int64_t deadline)
 		}
 		if (deadline != CSP_FOREVER && csp_now() >= deadline)
 			return false;
+		if (s == PARKING)
+			break; /* a coroutine's first park: PARKING since init (see the top) */
 		if (atomic_compare_exchange_weak(&w->state, &s, w->task ? PARKING : WAITING))
 			break;
 	}
