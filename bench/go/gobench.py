@@ -28,17 +28,18 @@ under $HOME, else a directory beside --out.
 """
 import argparse
 import json
-import math
 import os
 import re
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.dirname(HERE))
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+import rundir  # noqa: E402  (bench/rundir.py: the aggregates, shared with bench/run.py)
 
 # Go's own benchmarks that csplab ports one-to-one: (primitive, Go test package, names).
 GO_ORIGIN = [
@@ -142,39 +143,18 @@ def run(cmd, cwd, env, on_line=None):
 
 # ---- rows ----------------------------------------------------------------------------------
 
-def num(v):
-    return None if v is None or math.isnan(v) or math.isinf(v) else v
-
-
-def cv(v):
-    sd = statistics.stdev(v)
-    return 0.0 if sd == 0 else sd / statistics.mean(v)
-
-
-AGGREGATES = [("mean", "time", statistics.mean), ("median", "time", statistics.median),
-              ("stddev", "time", statistics.stdev), ("cv", "percentage", cv),
-              ("min", "time", min), ("max", "time", max)]
-
-
 def go_origin_rows(name, family, results, error):
-    """Rows for one of Go's benchmarks: results is [(iterations, ns/op)] in run order."""
+    """Rows for one of Go's benchmarks: results is [(iterations, ns/op)] in run order; with two
+    or more, followed by the aggregates (bench/rundir.py computes them as for the C side)."""
     base = dict(name=name, run_name=name, run_type="iteration", family_index=family,
                 per_family_instance_index=0, repetitions=max(1, len(results)))
     if not results:
         return [dict(base, repetition_index=0, threads=1, error_occurred=True,
                      error_message=error, iterations=0, real_time=None, cpu_time=None,
                      time_unit="ns", ctxsw=None)]
-    rows = [dict(base, repetition_index=i, threads=1, iterations=it, real_time=ns,
-                 cpu_time=None, time_unit="ns", ctxsw=None)
-            for i, (it, ns) in enumerate(results)]
-    if len(results) >= 2:
-        real = [ns for _, ns in results]
-        for agg, unit, f in AGGREGATES:
-            rows.append(dict(base, name=f"{name}_{agg}", run_type="aggregate", threads=1,
-                             aggregate_name=agg, aggregate_unit=unit,
-                             iterations=len(results), real_time=num(f(real)), cpu_time=None,
-                             time_unit="ns", ctxsw=None))
-    return rows
+    return rundir.with_aggregates([dict(base, repetition_index=i, threads=1, iterations=it,
+                                        real_time=ns, cpu_time=None, time_unit="ns", ctxsw=None)
+                                   for i, (it, ns) in enumerate(results)])
 
 
 def write_context(out_path, go, env, cores, profile):
