@@ -9,10 +9,10 @@
  * parker's commit (Go's unlockf), free the dead. So a task is never queued, readied or freed while
  * its registers are still live on a CPU.
  *
- * Queues: each worker's ring (runq.c) and run-next slot, and one global queue under a lock for
- * tasks from outside the scheduler and overflow. Deterministic mode and the strict TSan build
- * switch only through the scheduler loop; deterministic mode also queues everything globally and
- * picks at random there.
+ * Queues (queues.c): each worker's ring (runq.c) and run-next slot, and one global queue under a
+ * lock for tasks from outside the scheduler and overflow. Deterministic mode and the strict TSan
+ * build switch only through the scheduler loop; deterministic mode also queues everything
+ * globally and picks at random there.
  */
 #define _GNU_SOURCE
 #include "sched_internal.h"
@@ -53,62 +53,7 @@ __attribute__((noinline)) void coro_set_current_task(struct coro_task *t)
 	tls_task = t;
 }
 
-/* ---- Queues ------------------------------------------------------------------------------------ */
-
-void coro_global_push(struct coro_task *t)
-{
-	struct global_queue *g = &coro_S.global;
-	fxlock_lock(&g->lock);
-	t->next = NULL;
-	if (g->tail)
-		g->tail->next = t;
-	else
-		g->head = t;
-	g->tail = t;
-	/* relaxed: a hint for idle checks; the lock orders the queue itself */
-	atomic_store_explicit(&g->len, atomic_load_explicit(&g->len, memory_order_relaxed) + 1,
-		memory_order_relaxed);
-	fxlock_unlock(&g->lock);
-}
-
-/* The head, or (deterministic mode, rng != NULL) a task chosen at random. */
-static struct coro_task *global_pop(uint64_t *rng)
-{
-	struct global_queue *g = &coro_S.global;
-	if (atomic_load_explicit(&g->len, memory_order_relaxed) == 0) /* hint; re-checked locked */
-		return NULL;
-	fxlock_lock(&g->lock);
-	uint32_t len = atomic_load_explicit(&g->len, memory_order_relaxed); /* under the lock */
-	struct coro_task **link = &g->head, *prev = NULL, *t = NULL;
-	if (len > 0) {
-		if (rng) {
-			*rng = *rng * 6364136223846793005ULL + 1442695040888963407ULL; /* Knuth's LCG */
-			for (uint32_t k = (uint32_t)((*rng >> 33) % len); k > 0; k--) {
-				prev = *link;
-				link = &(*link)->next;
-			}
-		}
-		t = *link;
-		*link = t->next;
-		if (g->tail == t)
-			g->tail = prev;
-		atomic_store_explicit(&g->len, len - 1, memory_order_relaxed); /* as in push */
-	}
-	fxlock_unlock(&g->lock);
-	return t;
-}
-
-/* Owner: queue t locally; a full ring sends half of itself (and t) to the global queue. */
-static void local_put(struct worker *w, struct coro_task *t)
-{
-	while (!runq_put(&w->q, t)) {
-		struct coro_task *batch[RUNQ_SIZE / 2];
-		uint32_t n = runq_grab(&w->q, batch, RUNQ_SIZE / 2);
-		for (uint32_t i = 0; i < n; i++)
-			coro_global_push(batch[i]);
-		coro_wake_idle();
-	}
-}
+/* ---- Picking and idling ---------------------------------------------------------------------- */
 
 /*
  * Owner: the run-next task, then the ring. Every GLOBAL_EVERY picks: due timers, then the global
@@ -125,7 +70,7 @@ static struct coro_task *next_local(struct worker *w)
 	if (--w->ticks == 0) {
 		w->ticks = GLOBAL_EVERY;
 		coro_timers_run(); /* may ready tasks into our run-next slot */
-		t = global_pop(NULL);
+		t = coro_global_pop(NULL);
 		if (!t)
 			t = runq_get(&w->q);
 	}
@@ -135,40 +80,6 @@ static struct coro_task *next_local(struct worker *w)
 	if (!t)
 		t = runq_get(&w->q);
 	return t;
-}
-
-static struct coro_task *steal(struct worker *w)
-{
-	for (int k = 1; k < coro_S.nworkers; k++) {
-		struct worker *v = &coro_S.workers[(w->id + k) % coro_S.nworkers];
-		struct coro_task *t = runq_steal(&w->q, &v->q);
-		if (t)
-			return t;
-	}
-	/* Last, the victims' run-next tasks: like Go, give the victim a moment to run its own
-	 * run-next first (a ping-pong pair should stay on one worker). */
-	for (int k = 1; k < coro_S.nworkers; k++) {
-		struct worker *v = &coro_S.workers[(w->id + k) % coro_S.nworkers];
-		struct coro_task *t = atomic_load(&v->runnext);
-		if (!t)
-			continue;
-		for (int i = 0; i < 2000; i++)
-			cpu_relax();
-		if (atomic_compare_exchange_strong(&v->runnext, &t, NULL))
-			return t;
-	}
-	return NULL;
-}
-
-static bool work_visible(void)
-{
-	if (atomic_load_explicit(&coro_S.global.len, memory_order_relaxed)) /* hint, see push */
-		return true;
-	for (int i = 0; i < coro_S.nworkers; i++)
-		if (runq_len(&coro_S.workers[i].q) || atomic_load(&coro_S.workers[i].runnext))
-			return true;
-	int64_t next = coro_timers_next();
-	return next != CSP_FOREVER && next <= csp_now();
 }
 
 /* A seq_cst fence. Under ThreadSanitizer GCC 12 rejects atomic_thread_fence where it gets
@@ -217,7 +128,7 @@ static void idle(void)
 	/* seq_cst fence: pairs with the one in coro_wake_idle (see there): without it the relaxed
 	 * re-check below could read work published before a waker read nidle == 0 */
 	sc_fence();
-	if (!work_visible()) {
+	if (!coro_work_visible()) {
 		int64_t next = coro_timers_next();
 		if (next == CSP_FOREVER && idle_now == coro_S.nworkers)
 			next = coro_deadlock_check();
@@ -233,19 +144,19 @@ static struct coro_task *find_runnable(struct worker *w)
 		coro_timers_run();
 		struct coro_task *t;
 		if (coro_S.deterministic) {
-			t = global_pop(&w->rng);
+			t = coro_global_pop(&w->rng);
 		} else {
 			t = next_local(w);
 			if (!t)
-				t = global_pop(NULL);
+				t = coro_global_pop(NULL);
 			if (!t)
-				t = steal(w);
+				t = coro_steal(w);
 		}
 		if (t)
 			return t;
-		for (int spin = 0; spin < IDLE_SPINS && !work_visible(); spin++)
+		for (int spin = 0; spin < IDLE_SPINS && !coro_work_visible(); spin++)
 			cpu_relax();
-		if (!work_visible())
+		if (!coro_work_visible())
 			idle();
 	}
 }
@@ -265,7 +176,7 @@ static void finish_pending(struct worker *w)
 		if (coro_S.deterministic)
 			coro_global_push(t);
 		else
-			local_put(w, t);
+			coro_local_put(w, t);
 		break;
 	case SW_PARK: {
 		void (*commit)(void *) = t->commit;
@@ -347,14 +258,12 @@ void coro_worker_loop(struct worker *w)
 
 /* ---- Park, ready, yield ------------------------------------------------------------------------ */
 
-/* relaxed: per-worker counters written only by their owner, read by the deadlock check only once
- * every worker is idle (and it asks for the condition to last a grace period). */
+/* Per-worker counts for the deadlock check (coro_count_add says why relaxed suffices). */
 static void count(struct worker *w, long parks)
 {
 	coro_count_add(&w->parked, parks);
 	if (parks < 0)
-		atomic_store_explicit(&w->readies,
-			atomic_load_explicit(&w->readies, memory_order_relaxed) + 1, memory_order_relaxed);
+		coro_count_add(&w->readies, 1);
 }
 
 void coro_park(const char *reason, const void *obj, void (*commit)(void *), void *arg)
@@ -389,7 +298,7 @@ void coro_ready(struct coro_task *t)
 	}
 	/* An empty slot: only its owner (us) ever fills it, so a store does. release: publishes t
 	 * (its saved context) to whoever takes it, pairing with the owner's exchange and a thief's
-	 * CAS in steal(). A full one: the exchange, since a thief may empty it under us. */
+	 * CAS in coro_steal(). A full one: the exchange, since a thief may empty it under us. */
 	struct coro_task *old = atomic_load_explicit(&w->runnext, memory_order_relaxed);
 	if (!old) {
 		atomic_store_explicit(&w->runnext, t, memory_order_release);
@@ -397,7 +306,7 @@ void coro_ready(struct coro_task *t)
 	}
 	old = atomic_exchange(&w->runnext, t);
 	if (old) { /* the displaced task joins the ring: now there is work to share */
-		local_put(w, old);
+		coro_local_put(w, old);
 		coro_wake_idle();
 	}
 }

@@ -54,7 +54,7 @@ struct worker {
 	 * deadlock check. Per worker so the hot path touches no shared counter; written only by the
 	 * owner (coro_count_add). */
 	_Atomic long parked;
-	_Atomic uint64_t readies;
+	_Atomic long readies;
 	_Atomic long live;
 	/* Dead tasks kept with their stacks for the next spawn here (task.c). Owner only. */
 	struct coro_task *free_tasks;
@@ -76,7 +76,7 @@ struct coro_sched {
 	_Atomic uint32_t idle_seq; /* futex word idle workers sleep on; bumped to wake them */
 	bool deterministic;        /* CSPLAB_CORO_SEED: one worker, random picks, no direct switch */
 	_Atomic long parked;       /* parks minus readies by threads outside the scheduler */
-	_Atomic uint64_t readies;  /* readies by threads outside the scheduler */
+	_Atomic long readies;      /* readies by threads outside the scheduler */
 };
 
 extern struct coro_sched coro_S;
@@ -95,6 +95,12 @@ void coro_worker_loop(struct worker *w);
 void coro_task_entry(void *t); /* the first code of every task (sched.c) */
 /* task.c: a dead task that has left the CPU on w: kept for reuse, or unlisted and freed */
 void coro_task_finished(struct worker *w, struct coro_task *t);
+/* queues.c: the run queues */
 void coro_global_push(struct coro_task *t);
+/* The head, or (deterministic mode, rng != NULL) a task chosen at random; NULL if empty. */
+struct coro_task *coro_global_pop(uint64_t *rng);
+void coro_local_put(struct worker *w, struct coro_task *t); /* owner */
+struct coro_task *coro_steal(struct worker *w);             /* from the other workers */
+bool coro_work_visible(void); /* any queued task or due timer, anywhere (a hint) */
 
 #endif /* CSPLAB_IMPLS_CORO_SCHED_INTERNAL_H */

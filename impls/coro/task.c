@@ -10,6 +10,7 @@
 #include <dlfcn.h>
 #include <errno.h>
 #include <stdio.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -186,28 +187,22 @@ void coro_task_finished(struct worker *w, struct coro_task *t)
 /* ---- Accounting for the deadlock report --------------------------------------------------------- */
 
 int coro_nworkers(void) { return coro_S.nworkers; }
-long coro_live_tasks(void)
+/* A count kept by each worker (coro_count_add) plus one for threads outside the scheduler. */
+static long sum_counts(_Atomic long *outside, size_t field)
 {
-	long n = atomic_load(&live);
+	long n = atomic_load(outside);
 	for (int i = 0; i < coro_S.nworkers; i++) /* relaxed: see coro_count_add */
-		n += atomic_load_explicit(&coro_S.workers[i].live, memory_order_relaxed);
+		n += atomic_load_explicit((_Atomic long *)((char *)&coro_S.workers[i] + field),
+			memory_order_relaxed);
 	return n;
 }
 
-long coro_parked_tasks(void)
-{
-	long n = atomic_load(&coro_S.parked);
-	for (int i = 0; i < coro_S.nworkers; i++) /* relaxed: see count() in sched.c */
-		n += atomic_load_explicit(&coro_S.workers[i].parked, memory_order_relaxed);
-	return n;
-}
+long coro_live_tasks(void) { return sum_counts(&live, offsetof(struct worker, live)); }
+long coro_parked_tasks(void) { return sum_counts(&coro_S.parked, offsetof(struct worker, parked)); }
 
 uint64_t coro_ready_count(void)
 {
-	uint64_t n = atomic_load(&coro_S.readies);
-	for (int i = 0; i < coro_S.nworkers; i++) /* relaxed: see count() in sched.c */
-		n += atomic_load_explicit(&coro_S.workers[i].readies, memory_order_relaxed);
-	return n;
+	return (uint64_t)sum_counts(&coro_S.readies, offsetof(struct worker, readies));
 }
 
 void coro_dump_tasks(int fd)
