@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <unistd.h>
 
 static pthread_once_t once = PTHREAD_ONCE_INIT;
@@ -25,6 +26,10 @@ static _Atomic uint64_t next_id;
 static void *worker_main(void *p)
 {
 	struct worker *w = p;
+	/* The kernel may stretch a worker's timed sleeps (the thief's grace in queues.c, an idle
+	 * worker's wait for a timer) by this much; the default, 50 µs, would make a 10 µs grace
+	 * last 60 and timers fire up to 50 µs late. */
+	prctl(PR_SET_TIMERSLACK, 1000UL);
 	pthread_attr_t attr;
 	if (pthread_getattr_np(pthread_self(), &attr) == 0) {
 		void *addr;
