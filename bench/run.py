@@ -11,15 +11,17 @@ BENCH_FILTER (every benchmark), IMPL (every implementation; `go` runs only the G
 name skips it).
 
 A run is made of rounds, as many as the profile has repetitions (smoke 1, quick 5, full 10).
-Each round runs every selected benchmark once: csplab-bench in a random order (Google
-Benchmark's random interleaving), then the Go side. So the repetitions of every implementation,
-Go's included, are spread over the whole run, and a change in the machine's state during the run
-(another tenant, where the virtual CPUs sit) falls on all of them alike instead of on whichever
-ran at that moment.
+Each round runs every selected benchmark once, scenario by scenario (chan/ChanSync, ...) in a
+random order; within a scenario, csplab's implementations (csplab-bench, in Google Benchmark's
+random interleaving) and the Go side run back to back, which of the two first drawn at random.
+So the repetitions of every implementation are spread over the whole run, the implementations
+of a scenario, Go's included, are measured within seconds of each other, and a change in the
+machine's state (another tenant, where the virtual CPUs sit) falls on all of them alike instead
+of on whichever ran at that moment.
 
 A run goes to <reports>/<run-id>/ (run-id: UTC time and short git commit):
   csplab.<k>.jsonl  rows from csplab-bench in round k, appended as each benchmark finishes
-  go.<k>.jsonl      rows from bench/go/gobench.py in round k (Go's own benchmarks and csplab's
+  go.<k>.jsonl      rows from bench/go/gobench.py in round k, appended likewise (Go's own benchmarks and csplab's
                     Go programs)
   results.json   all merged in Google Benchmark's JSON format: per benchmark one iteration row
                  per round (repetition_index = round - 1) and the aggregates over them; its
@@ -32,14 +34,17 @@ is written, with a message and exit status 2. Python 3 standard library only.
 """
 
 import argparse
+import atexit
 import datetime
 import json
 import os
+import random
 import re
 import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -114,6 +119,25 @@ def parse_args(argv):
     return p.parse_args(argv)
 
 
+def scenario_of(name):
+    """The scenario of a row name: its primitive and benchmark, chan/ChanSync/coro/... ->
+    chan/ChanSync."""
+    return "/".join(name.split("/")[:2])
+
+
+def family_of(name):
+    """The benchmark family of a row name (scenario and implementation)."""
+    return "/".join(name.split("/")[:3])
+
+
+def exactly(names):
+    """A filter matching exactly these names, in the dialects of Google Benchmark (std::regex),
+    Python and Go (RE2)."""
+    special = set(".^$*+?()[]{}|\\")
+    esc = ["".join("\\" + ch if ch in special else ch for ch in n) for n in names]
+    return "^(" + "|".join(esc) + ")$"
+
+
 def run_quiet(cmd):
     try:
         return subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -129,6 +153,7 @@ class Run:
         self.c_failed = False
         self.go_started = False
         self.child = None
+        self.c_names, self.go_names, self.bin_dir = [], [], None
 
     # ---- checks before anything is written ----------------------------------------------------
     def plan(self):
@@ -157,13 +182,41 @@ class Run:
             fail(f"--go-jsonl {a.go_jsonl}: no such file")
         if not self.run_c and not self.run_go:
             fail(f"BENCH_FILTER '{a.filter}' matches no benchmark")
+        self.go_names = self.list_go() if self.run_go and not a.go_jsonl else []
+        if not self.run_c and not self.go_names and not a.go_jsonl:
+            if not shutil.which("go"):
+                fail("nothing to run: " + ("IMPL=go, but Go is not installed" if a.impl else
+                     f"BENCH_FILTER '{a.filter}' matches no benchmark of csplab, and Go is "
+                     "not installed"))
+            fail(f"BENCH_FILTER '{a.filter}' matches no benchmark")
 
-    def c_cmd(self, *extra):
+    def list_go(self):
+        """The Go side's row names for the selection (compiling its program into bin_dir)."""
+        self.bin_dir = tempfile.mkdtemp(prefix="csplab-gobin-")
+        atexit.register(shutil.rmtree, self.bin_dir, True)  # however the run ends
+        cmd = [sys.executable, GOBENCH, "--list", "--profile", self.a.profile,
+               "--bin-dir", self.bin_dir]
+        if self.a.filter:
+            cmd += ["--filter", self.a.filter]
+        r = run_quiet(cmd)
+        if r.returncode != 0:
+            say("the Go side cannot list its benchmarks; running without it:\n" +
+                r.stderr.strip())
+            self.go_status = "gobench.py --list failed: " + r.stderr.strip()[-200:]
+            return []
+        if r.stderr.strip():
+            say(r.stderr.strip())  # e.g. Go is not installed
+        return r.stdout.split()
+
+    def c_cmd(self, *extra, names=None):
+        """csplab-bench with the selection: the run's filter, or exactly the given names."""
         a = self.a
         cmd = ([a.launcher] if a.launcher else []) + [a.bench_bin, "--profile", a.profile]
         if a.impl:
             cmd += ["--impl", a.impl]
-        if a.filter:
+        if names:
+            cmd.append(f"--benchmark_filter={exactly(names)}")
+        elif a.filter:
             cmd.append(f"--benchmark_filter={a.filter}")
         return cmd + list(extra)
 
@@ -172,7 +225,8 @@ class Run:
         if not os.access(a.bench_bin, os.X_OK):
             fail(f"{a.bench_bin} is not built (make build-release builds it)")
         r = run_quiet(self.c_cmd("--list"))
-        n = len(r.stdout.split()) if r.returncode == 0 else 0
+        self.c_names = r.stdout.split() if r.returncode == 0 else []
+        n = len(self.c_names)
         if n:
             return n
         if r.returncode != 0 and not self.filter_only_mismatch():
@@ -235,6 +289,33 @@ class Run:
             except subprocess.TimeoutExpired:
                 continue
 
+    def scenarios(self):
+        """{scenario: (csplab names, go names)} of the selection."""
+        scen = {}
+        for n in self.c_names if self.run_c else []:
+            scen.setdefault(scenario_of(n), ([], []))[0].append(n)
+        for n in self.go_names:
+            scen.setdefault(scenario_of(n), ([], []))[1].append(n)
+        return scen
+
+    def run_scenario(self, k, c_names, go_names, rng):
+        """One round's turn of one scenario: its two sides back to back, in a random order."""
+        sides = [side for side, names in (("c", c_names), ("go", go_names)) if names]
+        rng.shuffle(sides)
+        for side in sides:
+            if side == "c" and self.run_c:
+                self.run_child("csplab-bench", self.c_cmd(
+                    "--benchmark_repetitions=1", "--benchmark_enable_random_interleaving=true",
+                    "--out", self.path(f"csplab.{k}.jsonl"), names=c_names))
+                if self.c_failed:
+                    self.run_c = False  # it stopped before the end: do not run it again
+            elif side == "go":
+                self.go_started = True
+                self.run_child("gobench.py", [
+                    sys.executable, GOBENCH, "--profile", self.a.profile, "--repetitions", "1",
+                    "--bin-dir", self.bin_dir, "--filter", exactly(go_names),
+                    "--out", self.path(f"go.{k}.jsonl")])
+
     def execute(self):
         a = self.a
         reps, min_time = PROFILES[a.profile]
@@ -243,28 +324,25 @@ class Run:
         if self.run_go and a.go_jsonl:
             say(f"Go side: recorded rows from {a.go_jsonl}")
             shutil.copyfile(a.go_jsonl, self.path("go.recorded.jsonl"))
+        scen = self.scenarios()
+        rng = random.Random()
         for k in range(1, reps + 1):
             took = time.monotonic() - start
             left = (f", about {clock(took / (k - 1) * (reps - k + 1))} left" if k > 1 else
                     f", at least {clock(self.n_c * reps * min_time * OVERHEAD)} in all"
                     if self.run_c else "")
-            if self.run_c:
-                self.phase(k, reps, f"csplab-bench: {self.n_c} benchmarks in a random order, "
-                           f"profile {a.profile}; {clock(took)} elapsed{left}")
-                self.run_child("csplab-bench", self.c_cmd(
-                    "--benchmark_repetitions=1", "--benchmark_enable_random_interleaving=true",
-                    "--out", self.path(f"csplab.{k}.jsonl")))
-                if self.c_failed:
-                    self.run_c = False  # it stopped before the end: do not run it again
-            if self.run_go and not a.go_jsonl:
-                self.go_started = True
-                self.phase(k, reps, f"Go side: bench/go/gobench.py, profile {a.profile}, one "
-                           f"repetition; {clock(time.monotonic() - start)} elapsed")
-                cmd = [sys.executable, GOBENCH, "--profile", a.profile, "--repetitions", "1",
-                       "--out", self.path(f"go.{k}.jsonl"), "--progress"]
-                if a.filter:
-                    cmd += ["--filter", a.filter]
-                self.run_child("gobench.py", cmd)
+            order = sorted(scen)
+            rng.shuffle(order)
+            self.phase(k, reps, f"{len(order)} scenarios in a random order, each with its "
+                       f"implementations back to back, profile {a.profile}; "
+                       f"{clock(took)} elapsed{left}")
+            for i, name in enumerate(order, 1):
+                c_names, go_names = scen[name]
+                c_names = c_names if self.run_c else []
+                say(f"round {k}/{reps}, scenario {i}/{len(order)}: {name} "
+                    f"({len(c_names)} csplab + {len(go_names)} go; "
+                    f"{clock(time.monotonic() - start)} elapsed)")
+                self.run_scenario(k, c_names, go_names, rng)
             self.rounds_done = k
             say(f"round {k} of {reps} done, {clock(time.monotonic() - start)} elapsed")
 
@@ -280,6 +358,11 @@ class Run:
             for row in r:
                 if row.get("run_type") != "aggregate":
                     row["repetition_index"] = k - 1
+                    # Each call numbered only the families it ran: number them as the full
+                    # selection's listing does, so an index means the same in every round.
+                    fam = self.families.get(family_of(row["name"]))
+                    if fam is not None:
+                        row["family_index"] = fam
                     rows.append(row)
             k += 1
         return ctxs, rundir.with_aggregates(rows), bad
@@ -314,8 +397,9 @@ class Run:
             "load_avg": self.load_avg,
             "run_id": self.run_id, "git_commit": commit_text, "profile": a.profile,
             "rounds": self.rounds_done,
-            "order": "rounds: each runs every benchmark once, csplab-bench in a random order, "
-                     "then the Go side",
+            "order": "rounds: each runs every benchmark once, scenario by scenario in a random "
+                     "order; a scenario's csplab implementations (randomly interleaved) and its "
+                     "Go side back to back, in a random order",
             "filter": a.filter or "(all)", "impl": a.impl or "(all)",
             "go_version": rundir.go_version(go_ctxs) or "not found",
             "partial": bool(self.interrupted or self.c_failed),
@@ -398,6 +482,9 @@ class Run:
         self.run_id = rundir.make_run_dir(self.a.reports_dir, short)
         self.run_dir = os.path.join(self.a.reports_dir, self.run_id)
         say(f"run {self.run_id} -> {shown(self.run_dir)}")
+        self.families = {}
+        for n in self.c_names + self.go_names:
+            self.families.setdefault(family_of(n), len(self.families))
         old = {s: signal.signal(s, _on_signal) for s in (signal.SIGINT, signal.SIGTERM)}
         try:
             self.execute()

@@ -17,9 +17,12 @@ Every row has Google Benchmark's fields; per (scenario, arguments): one "iterati
 repetition and, with two or more, the aggregates mean, median, stddev, cv, min and max.
 
   gobench.py [--profile smoke|quick|full] [--repetitions N] [--filter REGEX] [--out FILE.jsonl]
-             [--progress]
+             [--progress] [--bin-dir DIR] [--list]
 
 --repetitions overrides the profile's count (bench/run.py runs one per round, see run.py).
+--bin-dir keeps the compiled test binaries and csplab's Go program in DIR and reuses them when
+they are there already (bench/run.py calls gobench once per scenario and round). --list prints
+the names of the rows the selection would produce, one per line, and runs nothing.
 
 --filter is searched in row names ('-' in front negates, as --benchmark_filter); Go
 invocations none of whose rows can match are skipped. --out appends JSON lines. Without Go
@@ -251,6 +254,43 @@ def run_go_origin(pkg, benches, test_bin, goroot, env, args, progress):
     return complete
 
 
+def build_program(go, env, bins, progress):
+    """csplab's Go programs (bench/go) built into bins, or reused from there; None on failure."""
+    exe = os.path.join(bins, "csplab-gobench")
+    if os.access(exe, os.X_OK) and progress is not None:
+        progress.step("(csplab's Go programs built already)")
+        return exe
+    what = "go build (csplab's Go programs, bench/go)"
+    start = progress.step(what) if progress else 0
+    rc, tail = run([go, "build", "-o", exe, "."], HERE, env)
+    if progress:
+        progress.done(what, start)
+    if rc != 0:
+        print("gobench: cannot build bench/go:\n" + "\n".join(tail), file=sys.stderr)
+        return None
+    return exe
+
+
+def list_rows(go, env, cores, plan, args):
+    """--list: the row names of the selection, Go's own benchmarks first."""
+    for _, benches in plan:
+        for _, row, _ in benches:
+            print(row)
+    with tempfile.TemporaryDirectory(prefix="csplab-go-") as tmp:
+        exe = build_program(go, env, args.bin_dir or tmp, None)
+        if not exe:
+            return 1
+        listed = subprocess.run([exe, "-list", f"-profile={args.profile}", f"-ncpu={cores}",
+                                 f"-filter={args.filter}"], env=env, capture_output=True,
+                                text=True)
+        if listed.returncode != 0:
+            print(f"gobench: csplab-gobench -list failed: {listed.stderr.strip()}",
+                  file=sys.stderr)
+            return 1
+        sys.stdout.write(listed.stdout)
+    return 0
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--profile", default=os.environ.get("BENCH_PROFILE", "quick"),
@@ -260,6 +300,8 @@ def main():
     ap.add_argument("--filter", default="", help="regex searched in row names")
     ap.add_argument("--out", help="append JSON lines to this file")
     ap.add_argument("--progress", action="store_true", help="report each step on stderr")
+    ap.add_argument("--bin-dir", help="keep (and reuse) the compiled binaries here")
+    ap.add_argument("--list", action="store_true", help="print the selected row names only")
     args = ap.parse_args()
     if args.repetitions < 0:
         ap.error("--repetitions must be 1 or more")
@@ -278,9 +320,15 @@ def main():
     env = go_environment(args.out, cores)
     goroot = subprocess.run([go, "env", "GOROOT"], env=env, capture_output=True,
                             text=True).stdout.strip()
-    write_context(args.out, go, env, cores, args.profile)
     plan = plan_go_origin(match)
     packages = sorted({pkg for pkg, _ in plan})
+    if args.bin_dir:
+        args.bin_dir = os.path.abspath(args.bin_dir)
+        if not writable_dir(args.bin_dir):
+            sys.exit(f"gobench: --bin-dir {args.bin_dir} is not a writable directory")
+    if args.list:
+        return list_rows(go, env, cores, plan, args)
+    write_context(args.out, go, env, cores, args.profile)
     # Steps: compile each test package, each test binary run, build and run csplab's program.
     progress = Progress(args.progress, len(packages) + len(plan) + 2)
     ok, t0 = True, time.monotonic()
@@ -288,12 +336,16 @@ def main():
           f"{'cpu ns/op':>12} {'iterations':>10}", flush=True)
 
     with tempfile.TemporaryDirectory(prefix="csplab-go-") as tmp:
+        bins = args.bin_dir or tmp
         binaries = {}
         for pkg in packages:
+            binaries[pkg] = os.path.join(bins, pkg + ".test")
+            if os.access(binaries[pkg], os.X_OK):  # kept by an earlier call (--bin-dir)
+                progress.step(f"(Go's {pkg} tests compiled already)")
+                continue
             what = f"go test -c {pkg} (compiling Go's {pkg} tests)"
             start = progress.step(what)
-            binaries[pkg] = os.path.join(tmp, pkg + ".test")
-            rc, tail = run([go, "test", "-c", "-o", binaries[pkg], pkg], tmp, env)
+            rc, tail = run([go, "test", "-c", "-o", binaries[pkg], pkg], bins, env)
             progress.done(what, start)
             if rc != 0:
                 print(f"gobench: cannot compile Go's {pkg} tests:\n" + "\n".join(tail),
@@ -309,13 +361,8 @@ def main():
                         row, fam, [], f"Go's {pkg} tests did not compile"))
                 progress.step(f"(skipped: {pkg} did not compile)")
 
-        exe = os.path.join(tmp, "csplab-gobench")
-        what = "go build (csplab's Go programs, bench/go)"
-        start = progress.step(what)
-        rc, tail = run([go, "build", "-o", exe, "."], HERE, env)
-        progress.done(what, start)
-        if rc != 0:
-            print("gobench: cannot build bench/go:\n" + "\n".join(tail), file=sys.stderr)
+        exe = build_program(go, env, bins, progress)
+        if not exe:
             return 1
         common = [f"-profile={args.profile}", f"-ncpu={cores}", f"-filter={args.filter}"]
         if args.repetitions:
