@@ -11,13 +11,14 @@ BENCH_FILTER (every benchmark), IMPL (every implementation; `go` runs only the G
 name skips it).
 
 A run is made of rounds, as many as the profile has repetitions (smoke 1, quick 5, full 10).
-Each round runs every selected benchmark once, scenario by scenario (chan/ChanSync, ...) in a
-random order; within a scenario, csplab's implementations (csplab-bench, in Google Benchmark's
-random interleaving) and the Go side run back to back, which of the two first drawn at random.
-So the repetitions of every implementation are spread over the whole run, the implementations
-of a scenario, Go's included, are measured within seconds of each other, and a change in the
-machine's state (another tenant, where the virtual CPUs sit) falls on all of them alike instead
-of on whichever ran at that moment.
+Each round runs every selected benchmark once, comparison by comparison in a random order: a
+comparison is one scenario with one set of arguments (chan/ChanSync, mutex/MutexThroughput at
+threads:2/cs_ns:0, ...) over every implementation. Within it, csplab's implementations
+(csplab-bench, in Google Benchmark's random interleaving) and the Go side run back to back, which
+of the two first drawn at random. So the repetitions of every implementation are spread over the
+whole run, the implementations compared with each other, Go's included, are measured within a
+second or two of each other, and a change in the machine's state (another tenant, where the
+virtual CPUs sit) falls on all of them alike instead of on whichever ran at that moment.
 
 A run goes to <reports>/<run-id>/ (run-id: UTC time and short git commit):
   csplab.<k>.jsonl  rows from csplab-bench in round k, appended as each benchmark finishes
@@ -119,10 +120,12 @@ def parse_args(argv):
     return p.parse_args(argv)
 
 
-def scenario_of(name):
-    """The scenario of a row name: its primitive and benchmark, chan/ChanSync/coro/... ->
-    chan/ChanSync."""
-    return "/".join(name.split("/")[:2])
+def comparison_of(name):
+    """What a row is compared within: its name without the implementation,
+    mutex/MutexThroughput/futex/threads:2/cs_ns:0/manual_time ->
+    mutex/MutexThroughput/threads:2/cs_ns:0/manual_time."""
+    parts = name.split("/")
+    return "/".join(parts[:2] + parts[3:])
 
 
 def family_of(name):
@@ -289,17 +292,17 @@ class Run:
             except subprocess.TimeoutExpired:
                 continue
 
-    def scenarios(self):
-        """{scenario: (csplab names, go names)} of the selection."""
-        scen = {}
+    def comparisons(self):
+        """{comparison: (csplab names, go names)} of the selection."""
+        groups = {}
         for n in self.c_names if self.run_c else []:
-            scen.setdefault(scenario_of(n), ([], []))[0].append(n)
+            groups.setdefault(comparison_of(n), ([], []))[0].append(n)
         for n in self.go_names:
-            scen.setdefault(scenario_of(n), ([], []))[1].append(n)
-        return scen
+            groups.setdefault(comparison_of(n), ([], []))[1].append(n)
+        return groups
 
-    def run_scenario(self, k, c_names, go_names, rng):
-        """One round's turn of one scenario: its two sides back to back, in a random order."""
+    def run_comparison(self, k, c_names, go_names, rng):
+        """One round's turn of one comparison: its two sides back to back, in a random order."""
         sides = [side for side, names in (("c", c_names), ("go", go_names)) if names]
         rng.shuffle(sides)
         for side in sides:
@@ -324,25 +327,25 @@ class Run:
         if self.run_go and a.go_jsonl:
             say(f"Go side: recorded rows from {a.go_jsonl}")
             shutil.copyfile(a.go_jsonl, self.path("go.recorded.jsonl"))
-        scen = self.scenarios()
+        groups = self.comparisons()
         rng = random.Random()
         for k in range(1, reps + 1):
             took = time.monotonic() - start
             left = (f", about {clock(took / (k - 1) * (reps - k + 1))} left" if k > 1 else
                     f", at least {clock(self.n_c * reps * min_time * OVERHEAD)} in all"
                     if self.run_c else "")
-            order = sorted(scen)
+            order = sorted(groups)
             rng.shuffle(order)
-            self.phase(k, reps, f"{len(order)} scenarios in a random order, each with its "
+            self.phase(k, reps, f"{len(order)} comparisons in a random order, each with its "
                        f"implementations back to back, profile {a.profile}; "
                        f"{clock(took)} elapsed{left}")
             for i, name in enumerate(order, 1):
-                c_names, go_names = scen[name]
+                c_names, go_names = groups[name]
                 c_names = c_names if self.run_c else []
-                say(f"round {k}/{reps}, scenario {i}/{len(order)}: {name} "
+                say(f"round {k}/{reps}, comparison {i}/{len(order)}: {name} "
                     f"({len(c_names)} csplab + {len(go_names)} go; "
                     f"{clock(time.monotonic() - start)} elapsed)")
-                self.run_scenario(k, c_names, go_names, rng)
+                self.run_comparison(k, c_names, go_names, rng)
             self.rounds_done = k
             say(f"round {k} of {reps} done, {clock(time.monotonic() - start)} elapsed")
 
@@ -397,9 +400,10 @@ class Run:
             "load_avg": self.load_avg,
             "run_id": self.run_id, "git_commit": commit_text, "profile": a.profile,
             "rounds": self.rounds_done,
-            "order": "rounds: each runs every benchmark once, scenario by scenario in a random "
-                     "order; a scenario's csplab implementations (randomly interleaved) and its "
-                     "Go side back to back, in a random order",
+            "order": "rounds: each runs every benchmark once, comparison by comparison (one "
+                     "scenario with one set of arguments) in a random order; its csplab "
+                     "implementations (randomly interleaved) and its Go side back to back, in a "
+                     "random order",
             "filter": a.filter or "(all)", "impl": a.impl or "(all)",
             "go_version": rundir.go_version(go_ctxs) or "not found",
             "partial": bool(self.interrupted or self.c_failed),
