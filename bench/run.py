@@ -35,17 +35,14 @@ is written, with a message and exit status 2. Python 3 standard library only.
 """
 
 import argparse
-import atexit
 import datetime
 import json
 import os
 import random
-import re
 import shutil
 import signal
 import subprocess
 import sys
-import tempfile
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -54,6 +51,8 @@ sys.path.insert(0, HERE)
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 import report  # noqa: E402  (bench/report/)
 import rundir  # noqa: E402
+from rundir import fail, say  # noqa: E402
+from selection import GOBENCH, Selection, exactly, family_of  # noqa: E402
 
 # Repetitions (= rounds) and minimum time per repetition, as csplab-bench applies them
 # (bench/driver.c).
@@ -61,17 +60,6 @@ PROFILES = {"smoke": (1, 0.002), "quick": (5, 0.05), "full": (10, 0.2)}
 # A benchmark takes at least ~1.8x repetitions x min time (Google Benchmark's iteration search);
 # slow operations (oversubscribed spinning) take much longer, hence "at least".
 OVERHEAD = 1.8
-GOBENCH = os.path.join(ROOT, "bench", "go", "gobench.py")
-GO_IMPL = "go"
-
-
-def say(msg):
-    print(f"bench: {msg}", file=sys.stderr, flush=True)
-
-
-def fail(msg, status=2):
-    say(msg)
-    sys.exit(status)
 
 
 def clock(seconds):
@@ -120,34 +108,6 @@ def parse_args(argv):
     return p.parse_args(argv)
 
 
-def comparison_of(name):
-    """What a row is compared within: its name without the implementation,
-    mutex/MutexThroughput/futex/threads:2/cs_ns:0/manual_time ->
-    mutex/MutexThroughput/threads:2/cs_ns:0/manual_time."""
-    parts = name.split("/")
-    return "/".join(parts[:2] + parts[3:])
-
-
-def family_of(name):
-    """The benchmark family of a row name (scenario and implementation)."""
-    return "/".join(name.split("/")[:3])
-
-
-def exactly(names):
-    """A filter matching exactly these names, in the dialects of Google Benchmark (std::regex),
-    Python and Go (RE2)."""
-    special = set(".^$*+?()[]{}|\\")
-    esc = ["".join("\\" + ch if ch in special else ch for ch in n) for n in names]
-    return "^(" + "|".join(esc) + ")$"
-
-
-def run_quiet(cmd):
-    try:
-        return subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    except OSError as e:
-        fail(f"cannot run {cmd[0]}: {e.strerror}")
-
-
 class Run:
     def __init__(self, args):
         self.a = args
@@ -156,103 +116,14 @@ class Run:
         self.c_failed = False
         self.go_started = False
         self.child = None
-        self.c_names, self.go_names, self.bin_dir = [], [], None
+        self.sel = Selection(args)
 
-    # ---- checks before anything is written ----------------------------------------------------
     def plan(self):
-        a = self.a
-        if a.profile not in PROFILES:
-            fail(f"unknown profile '{a.profile}' (BENCH_PROFILE must be one of "
+        """Checks before anything is written: the profile, then the selection (selection.py)."""
+        if self.a.profile not in PROFILES:
+            fail(f"unknown profile '{self.a.profile}' (BENCH_PROFILE must be one of "
                  f"{', '.join(PROFILES)})")
-        try:  # Python's regex dialect, close enough to std::regex's and Go's to catch typos
-            re.compile(a.filter[1:] if a.filter.startswith("-") else a.filter)
-        except re.error as e:
-            fail(f"BENCH_FILTER '{a.filter}' is not a valid regular expression: {e}")
-        self.run_c = a.impl != GO_IMPL
-        self.run_go = a.impl in ("", GO_IMPL) and not a.no_go
-        self.go_status = None
-        self.n_c = 0
-        if self.run_c:
-            self.n_c = self.count_c()
-        if self.run_go and not a.go_jsonl and not os.path.isfile(GOBENCH):
-            self.go_status = "bench/go/gobench.py is not there"
-            if a.impl == GO_IMPL:
-                fail("IMPL=go, but the Go side (bench/go/gobench.py) is not there")
-            self.run_go = False
-        elif not self.run_go:
-            self.go_status = ("skipped: IMPL=" + a.impl) if a.impl else "skipped (--no-go)"
-        if self.run_go and a.go_jsonl and not os.path.isfile(a.go_jsonl):
-            fail(f"--go-jsonl {a.go_jsonl}: no such file")
-        if not self.run_c and not self.run_go:
-            fail(f"BENCH_FILTER '{a.filter}' matches no benchmark")
-        self.go_names = self.list_go() if self.run_go and not a.go_jsonl else []
-        if not self.run_c and not self.go_names and not a.go_jsonl:
-            if not shutil.which("go"):
-                fail("nothing to run: " + ("IMPL=go, but Go is not installed" if a.impl else
-                     f"BENCH_FILTER '{a.filter}' matches no benchmark of csplab, and Go is "
-                     "not installed"))
-            fail(f"BENCH_FILTER '{a.filter}' matches no benchmark")
-
-    def list_go(self):
-        """The Go side's row names for the selection (compiling its program into bin_dir)."""
-        self.bin_dir = tempfile.mkdtemp(prefix="csplab-gobin-")
-        atexit.register(shutil.rmtree, self.bin_dir, True)  # however the run ends
-        cmd = [sys.executable, GOBENCH, "--list", "--profile", self.a.profile,
-               "--bin-dir", self.bin_dir]
-        if self.a.filter:
-            cmd += ["--filter", self.a.filter]
-        r = run_quiet(cmd)
-        if r.returncode != 0:
-            say("the Go side cannot list its benchmarks; running without it:\n" +
-                r.stderr.strip())
-            self.go_status = "gobench.py --list failed: " + r.stderr.strip()[-200:]
-            return []
-        if r.stderr.strip():
-            say(r.stderr.strip())  # e.g. Go is not installed
-        return r.stdout.split()
-
-    def c_cmd(self, *extra, names=None):
-        """csplab-bench with the selection: the run's filter, or exactly the given names."""
-        a = self.a
-        cmd = ([a.launcher] if a.launcher else []) + [a.bench_bin, "--profile", a.profile]
-        if a.impl:
-            cmd += ["--impl", a.impl]
-        if names:
-            cmd.append(f"--benchmark_filter={exactly(names)}")
-        elif a.filter:
-            cmd.append(f"--benchmark_filter={a.filter}")
-        return cmd + list(extra)
-
-    def count_c(self):
-        a = self.a
-        if not os.access(a.bench_bin, os.X_OK):
-            fail(f"{a.bench_bin} is not built (make build-release builds it)")
-        r = run_quiet(self.c_cmd("--list"))
-        self.c_names = r.stdout.split() if r.returncode == 0 else []
-        n = len(self.c_names)
-        if n:
-            return n
-        if r.returncode != 0 and not self.filter_only_mismatch():
-            sys.stderr.write(r.stderr)
-            fail(f"csplab-bench refused the selection (exit {r.returncode})", r.returncode)
-        if a.impl or not self.run_go:
-            sys.stderr.write(r.stderr)
-            what = f"of implementation '{a.impl}'" if a.impl else "of csplab"
-            fail(f"BENCH_FILTER '{a.filter}' matches no benchmark {what}")
-        say(f"BENCH_FILTER '{a.filter}' matches no benchmark of csplab; trying the Go side")
-        self.run_c = False
-        return 0
-
-    def filter_only_mismatch(self):
-        """Whether csplab-bench refused only because the filter matches none of its rows (it
-        accepts the selection without the filter): the Go side may still match it."""
-        if not self.a.filter or self.a.impl or not self.run_go:
-            return False
-        saved, self.a.filter = self.a.filter, ""
-        try:
-            return run_quiet(self.c_cmd("--list")).returncode == 0
-        finally:
-            self.a.filter = saved
+        self.sel.plan()
 
     # ---- running -------------------------------------------------------------------------------
     def phase(self, k, n, what):
@@ -292,31 +163,22 @@ class Run:
             except subprocess.TimeoutExpired:
                 continue
 
-    def comparisons(self):
-        """{comparison: (csplab names, go names)} of the selection."""
-        groups = {}
-        for n in self.c_names if self.run_c else []:
-            groups.setdefault(comparison_of(n), ([], []))[0].append(n)
-        for n in self.go_names:
-            groups.setdefault(comparison_of(n), ([], []))[1].append(n)
-        return groups
-
     def run_comparison(self, k, c_names, go_names, rng):
         """One round's turn of one comparison: its two sides back to back, in a random order."""
         sides = [side for side, names in (("c", c_names), ("go", go_names)) if names]
         rng.shuffle(sides)
         for side in sides:
-            if side == "c" and self.run_c:
-                self.run_child("csplab-bench", self.c_cmd(
+            if side == "c" and self.sel.run_c:
+                self.run_child("csplab-bench", self.sel.c_cmd(
                     "--benchmark_repetitions=1", "--benchmark_enable_random_interleaving=true",
                     "--out", self.path(f"csplab.{k}.jsonl"), names=c_names))
                 if self.c_failed:
-                    self.run_c = False  # it stopped before the end: do not run it again
+                    self.sel.run_c = False  # it stopped before the end: do not run it again
             elif side == "go":
                 self.go_started = True
                 self.run_child("gobench.py", [
                     sys.executable, GOBENCH, "--profile", self.a.profile, "--repetitions", "1",
-                    "--bin-dir", self.bin_dir, "--filter", exactly(go_names),
+                    "--bin-dir", self.sel.bin_dir, "--filter", exactly(go_names),
                     "--out", self.path(f"go.{k}.jsonl")])
 
     def execute(self):
@@ -324,16 +186,16 @@ class Run:
         reps, min_time = PROFILES[a.profile]
         self.rounds_done = 0
         start = time.monotonic()
-        if self.run_go and a.go_jsonl:
+        if self.sel.run_go and a.go_jsonl:
             say(f"Go side: recorded rows from {a.go_jsonl}")
             shutil.copyfile(a.go_jsonl, self.path("go.recorded.jsonl"))
-        groups = self.comparisons()
+        groups = self.sel.comparisons()
         rng = random.Random()
         for k in range(1, reps + 1):
             took = time.monotonic() - start
             left = (f", about {clock(took / (k - 1) * (reps - k + 1))} left" if k > 1 else
-                    f", at least {clock(self.n_c * reps * min_time * OVERHEAD)} in all"
-                    if self.run_c else "")
+                    f", at least {clock(self.sel.n_c * reps * min_time * OVERHEAD)} in all"
+                    if self.sel.run_c else "")
             order = sorted(groups)
             rng.shuffle(order)
             self.phase(k, reps, f"{len(order)} comparisons in a random order, each with its "
@@ -341,7 +203,7 @@ class Run:
                        f"{clock(took)} elapsed{left}")
             for i, name in enumerate(order, 1):
                 c_names, go_names = groups[name]
-                c_names = c_names if self.run_c else []
+                c_names = c_names if self.sel.run_c else []
                 say(f"round {k}/{reps}, comparison {i}/{len(order)}: {name} "
                     f"({len(c_names)} csplab + {len(go_names)} go; "
                     f"{clock(time.monotonic() - start)} elapsed)")
@@ -412,7 +274,7 @@ class Run:
             ctx["go_source"] = (f"recorded rows from {os.path.basename(a.go_jsonl)}, not "
                                 "measured in this run" if a.go_jsonl else "measured in this run")
         else:
-            ctx["go_status"] = self.go_status or (
+            ctx["go_status"] = self.sel.go_status or (
                 "interrupted during the Go side" if self.interrupted and self.go_started else
                 "interrupted before the Go side" if self.interrupted else
                 "Go is not installed: no go on PATH" if not shutil.which("go") else
@@ -486,9 +348,7 @@ class Run:
         self.run_id = rundir.make_run_dir(self.a.reports_dir, short)
         self.run_dir = os.path.join(self.a.reports_dir, self.run_id)
         say(f"run {self.run_id} -> {shown(self.run_dir)}")
-        self.families = {}
-        for n in self.c_names + self.go_names:
-            self.families.setdefault(family_of(n), len(self.families))
+        self.families = self.sel.families()
         old = {s: signal.signal(s, _on_signal) for s in (signal.SIGINT, signal.SIGTERM)}
         try:
             self.execute()

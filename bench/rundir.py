@@ -11,8 +11,19 @@ import os
 import shutil
 import statistics
 import subprocess
+import sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def say(msg):
+    """A message of the benchmark run, on stderr."""
+    print(f"bench: {msg}", file=sys.stderr, flush=True)
+
+
+def fail(msg, status=2):
+    say(msg)
+    sys.exit(status)
 
 
 def git_commit():
