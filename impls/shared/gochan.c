@@ -23,54 +23,19 @@
  * two channel locks. No lock is held while parking or unparking.
  *
  * Progress: blocking (the lock), FIFO among waiters of one channel.
+ *
+ * Files: this one has the channel operations; gochan_select.c has select; gochan_internal.h has
+ * the state and the helpers both use.
  */
-#include "gochan.h"
+#include "gochan_internal.h"
 
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define SEL_WAITING (-1)
-#define SEL_CANCELLED (-2)
-
-struct sel {
-	_Atomic int state; /* SEL_WAITING, then the fired case index or SEL_CANCELLED */
-	bool ok;           /* written by the claimer: a value moved (false: channel closed) */
-	alignas(16) unsigned char parker[GOCHAN_PARKER_MAX];
-};
-
-struct waiter {
-	struct waiter *next, *prev; /* in one channel's queue, while queued */
-	struct sel *sel;
-	void *elem;    /* send: the value; receive: the destination (NULL discards) */
-	int index;     /* the case this waiter stands for */
-	bool queued;
-	struct waiter *wake_next; /* close(): the list woken after the lock is released */
-};
-
-struct waitq {
-	struct waiter *head, *tail;
-};
-
-struct gochan {
-	const struct gochan_sync *sync;
-	size_t elem_size, cap;
-	size_t sendx, recvx; /* ring indices of the next send / receive */
-	_Atomic size_t count; /* buffered values; written under the lock, read by len() without */
-	bool closed;
-	struct waitq sendq, recvq;
-	unsigned char *buf;
-	alignas(16) unsigned char lock[64];
-};
-
-struct gc_case { /* a select case resolved to channel state */
-	struct gochan *c;
-	int index;
-};
-
 /* ---- Queues (under the channel lock) -------------------------------------------------------- */
 
-static void enqueue(struct waitq *q, struct waiter *w)
+void gochan_enqueue(struct waitq *q, struct waiter *w)
 {
 	w->next = NULL;
 	w->prev = q->tail;
@@ -82,7 +47,7 @@ static void enqueue(struct waitq *q, struct waiter *w)
 	w->queued = true;
 }
 
-static void unqueue(struct waitq *q, struct waiter *w)
+void gochan_unqueue(struct waitq *q, struct waiter *w)
 {
 	if (!w->queued)
 		return;
@@ -102,7 +67,7 @@ static struct waiter *dequeue(struct waitq *q)
 {
 	struct waiter *w;
 	while ((w = q->head) != NULL) {
-		unqueue(q, w);
+		gochan_unqueue(q, w);
 		int expected = SEL_WAITING;
 		/* seq_cst: this CAS races only with other claimers and the owner's cancel; the values
 		 * it publishes travel through the parker. */
@@ -125,7 +90,7 @@ static size_t next_index(struct gochan *c, size_t i)
 }
 
 /* Send now if possible: true with *st set (and *wake the receiver to unpark), else false. */
-static bool send_now(struct gochan *c, const void *elem, int *st, struct waiter **wake)
+bool gochan_send_now(struct gochan *c, const void *elem, int *st, struct waiter **wake)
 {
 	size_t count = atomic_load_explicit(&c->count, memory_order_relaxed); /* we hold the lock */
 	if (c->closed) {
@@ -153,7 +118,7 @@ static bool send_now(struct gochan *c, const void *elem, int *st, struct waiter 
 }
 
 /* Receive now if possible: true with *st set (and *wake a sender to unpark), else false. */
-static bool recv_now(struct gochan *c, void *elem, int *st, struct waiter **wake)
+bool gochan_recv_now(struct gochan *c, void *elem, int *st, struct waiter **wake)
 {
 	size_t count = atomic_load_explicit(&c->count, memory_order_relaxed); /* we hold the lock */
 	struct waiter *w = dequeue(&c->sendq);
@@ -195,19 +160,19 @@ static bool recv_now(struct gochan *c, void *elem, int *st, struct waiter **wake
 
 /* ---- Parking -------------------------------------------------------------------------------- */
 
-static void wake(const struct gochan_sync *y, struct waiter *w)
+void gochan_wake(const struct gochan_sync *y, struct waiter *w)
 {
 	if (w)
 		y->unpark(w->sel->parker); /* the last touch: w may be gone once this returns */
 }
 
-static bool expired(int64_t deadline)
+bool gochan_expired(int64_t deadline)
 {
 	return deadline == CSP_POLL || (deadline != CSP_FOREVER && csp_now() >= deadline);
 }
 
 /* Wait until a peer claims the sel (its case index) or the deadline passes (SEL_CANCELLED). */
-static int sel_wait(const struct gochan_sync *y, struct sel *s, int64_t deadline)
+int gochan_sel_wait(const struct gochan_sync *y, struct sel *s, int64_t deadline)
 {
 	if (!y->park(s->parker, deadline)) {
 		int expected = SEL_WAITING;
@@ -219,7 +184,7 @@ static int sel_wait(const struct gochan_sync *y, struct sel *s, int64_t deadline
 	return atomic_load(&s->state);
 }
 
-static void sel_init(const struct gochan_sync *y, struct sel *s)
+void gochan_sel_init(const struct gochan_sync *y, struct sel *s)
 {
 	atomic_init(&s->state, SEL_WAITING);
 	s->ok = false;
@@ -231,16 +196,16 @@ static int block_one(struct gochan *c, int dir, void *elem, int64_t deadline)
 {
 	const struct gochan_sync *y = c->sync;
 	struct sel s;
-	sel_init(y, &s);
+	gochan_sel_init(y, &s);
 	struct waiter w = { .sel = &s, .elem = elem, .index = 0 };
 	struct waitq *q = dir == CSP_SEND ? &c->sendq : &c->recvq;
-	enqueue(q, &w);
+	gochan_enqueue(q, &w);
 	y->unlock(c->lock);
 
-	int r = sel_wait(y, &s, deadline);
+	int r = gochan_sel_wait(y, &s, deadline);
 	if (r == SEL_CANCELLED) {
 		y->lock(c->lock);
-		unqueue(q, &w);
+		gochan_unqueue(q, &w);
 		y->unlock(c->lock);
 	}
 	y->park_destroy(s.parker);
@@ -287,12 +252,12 @@ int gochan_send(void *self, const void *elem, int64_t deadline)
 	struct waiter *w = NULL;
 	int st;
 	c->sync->lock(c->lock);
-	if (send_now(c, elem, &st, &w)) {
+	if (gochan_send_now(c, elem, &st, &w)) {
 		c->sync->unlock(c->lock);
-		wake(c->sync, w);
+		gochan_wake(c->sync, w);
 		return st;
 	}
-	if (expired(deadline)) {
+	if (gochan_expired(deadline)) {
 		c->sync->unlock(c->lock);
 		return CSP_TIMEOUT;
 	}
@@ -305,12 +270,12 @@ int gochan_recv(void *self, void *elem, int64_t deadline)
 	struct waiter *w = NULL;
 	int st;
 	c->sync->lock(c->lock);
-	if (recv_now(c, elem, &st, &w)) {
+	if (gochan_recv_now(c, elem, &st, &w)) {
 		c->sync->unlock(c->lock);
-		wake(c->sync, w);
+		gochan_wake(c->sync, w);
 		return st;
 	}
-	if (expired(deadline)) {
+	if (gochan_expired(deadline)) {
 		c->sync->unlock(c->lock);
 		return CSP_TIMEOUT;
 	}
@@ -348,143 +313,8 @@ int gochan_close(void *self)
 	/* Wake after unlocking (as chan.go does), so the woken do not run into the held lock. */
 	while (list) {
 		struct waiter *next = list->wake_next; /* read before the wake frees it */
-		wake(y, list);
+		gochan_wake(y, list);
 		list = next;
 	}
 	return CSP_OK;
-}
-
-/* ---- select ---------------------------------------------------------------------------------- */
-
-#define SELECT_STACK_CASES 8
-
-static int channel_cmp(const void *a, const void *b)
-{
-	uintptr_t x = (uintptr_t)((const struct gc_case *)a)->c;
-	uintptr_t y = (uintptr_t)((const struct gc_case *)b)->c;
-	return (x > y) - (x < y);
-}
-
-static void sort_by_channel(struct gc_case *a, size_t n)
-{
-	if (n > 4 * SELECT_STACK_CASES) {
-		qsort(a, n, sizeof *a, channel_cmp);
-		return;
-	}
-	/* Insertion sort: most selects have a handful of cases. */
-	for (size_t i = 1; i < n; i++) {
-		struct gc_case x = a[i];
-		size_t j = i;
-		while (j > 0 && (uintptr_t)a[j - 1].c > (uintptr_t)x.c) {
-			a[j] = a[j - 1];
-			j--;
-		}
-		a[j] = x;
-	}
-}
-
-static void lock_all(const struct gochan_sync *y, struct gc_case *byaddr, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		if (i == 0 || byaddr[i].c != byaddr[i - 1].c)
-			y->lock(byaddr[i].c->lock);
-}
-
-static void unlock_all(const struct gochan_sync *y, struct gc_case *byaddr, size_t n)
-{
-	for (size_t i = n; i-- > 0;)
-		if (i == 0 || byaddr[i].c != byaddr[i - 1].c)
-			y->unlock(byaddr[i].c->lock);
-}
-
-/* Pass 1, all locks held: perform the first ready case in a uniformly random order. */
-static int select_ready(csp_case *cases, struct gc_case *order, size_t m, struct waiter **w)
-{
-	for (size_t k = 0; k < m; k++) {
-		int i = order[k].index, st;
-		struct gochan *c = order[k].c;
-		bool done = cases[i].dir == CSP_RECV ? recv_now(c, cases[i].buf, &st, w)
-						     : send_now(c, cases[i].buf, &st, w);
-		if (done) {
-			cases[i].ok = st == CSP_OK;
-			return i;
-		}
-	}
-	return SEL_WAITING;
-}
-
-static int select_block(csp_case *cases, struct gc_case *byaddr, size_t m, int64_t deadline,
-	struct waiter *ws)
-{
-	const struct gochan_sync *y = byaddr[0].c->sync;
-	struct sel s;
-	sel_init(y, &s);
-	for (size_t k = 0; k < m; k++) { /* pass 2: a waiter on every channel */
-		int i = byaddr[k].index;
-		ws[k] = (struct waiter){ .sel = &s, .elem = cases[i].buf, .index = i };
-		enqueue(cases[i].dir == CSP_SEND ? &byaddr[k].c->sendq : &byaddr[k].c->recvq, &ws[k]);
-	}
-	unlock_all(y, byaddr, m);
-
-	int r = sel_wait(y, &s, deadline);
-	for (size_t k = 0; k < m; k++) { /* pass 3: withdraw the waiters no peer took */
-		struct gochan *c = byaddr[k].c;
-		y->lock(c->lock);
-		unqueue(cases[byaddr[k].index].dir == CSP_SEND ? &c->sendq : &c->recvq, &ws[k]);
-		y->unlock(c->lock);
-	}
-	y->park_destroy(s.parker);
-	if (r == SEL_CANCELLED)
-		return CSP_SELECT_TIMEOUT;
-	cases[r].ok = s.ok;
-	return r;
-}
-
-int gochan_select(csp_case *cases, size_t n, int64_t deadline)
-{
-	struct gc_case small[2 * SELECT_STACK_CASES];
-	struct waiter small_w[SELECT_STACK_CASES];
-	struct gc_case *mem = n <= SELECT_STACK_CASES ? small : malloc(2 * n * sizeof *mem);
-	struct waiter *ws = n <= SELECT_STACK_CASES ? small_w : malloc(n * sizeof *ws);
-	if (!mem || !ws)
-		csp_fatal("csplab: out of memory in select");
-	struct gc_case *order = mem, *byaddr = mem + n;
-
-	/* The poll order: an inside-out Fisher-Yates shuffle of the cases with a channel. */
-	size_t m = 0;
-	for (size_t i = 0; i < n; i++) {
-		if (!cases[i].ch)
-			continue;
-		size_t j = csp_fastrandn((uint32_t)m + 1);
-		if (j != m)
-			order[m] = order[j];
-		order[j] = (struct gc_case){ csp_chan_self(cases[i].ch), (int)i };
-		m++;
-	}
-	memcpy(byaddr, order, m * sizeof *order);
-	sort_by_channel(byaddr, m);
-
-	struct waiter *w = NULL;
-	int r;
-	const struct gochan_sync *y = m ? byaddr[0].c->sync : NULL;
-	if (m == 0) { /* the core never passes only nil channels; be safe if called directly */
-		r = CSP_SELECT_TIMEOUT;
-	} else {
-		lock_all(y, byaddr, m);
-		r = select_ready(cases, order, m, &w);
-		if (r != SEL_WAITING) {
-			unlock_all(y, byaddr, m);
-			wake(y, w);
-		} else if (expired(deadline)) {
-			unlock_all(y, byaddr, m);
-			r = CSP_SELECT_TIMEOUT;
-		} else {
-			r = select_block(cases, byaddr, m, deadline, ws);
-		}
-	}
-	if (mem != small) {
-		free(mem);
-		free(ws);
-	}
-	return r;
 }
