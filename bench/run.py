@@ -22,8 +22,8 @@ virtual CPUs sit) falls on all of them alike instead of on whichever ran at that
 
 A run goes to <reports>/<run-id>/ (run-id: UTC time and short git commit):
   csplab.<k>.jsonl  rows from csplab-bench in round k, appended as each benchmark finishes
-  go.<k>.jsonl      rows from bench/go/gobench.py in round k, appended likewise (Go's own benchmarks and csplab's
-                    Go programs)
+  go.<k>.jsonl      rows from bench/go/gobench.py in round k, appended likewise (Go's own
+                    benchmarks and csplab's Go programs)
   results.json   all merged in Google Benchmark's JSON format: per benchmark one iteration row
                  per round (repetition_index = round - 1) and the aggregates over them; its
                  context describes the machine
@@ -168,7 +168,7 @@ class Run:
         sides = [side for side, names in (("c", c_names), ("go", go_names)) if names]
         rng.shuffle(sides)
         for side in sides:
-            if side == "c" and self.sel.run_c:
+            if side == "c":
                 self.run_child("csplab-bench", self.sel.c_cmd(
                     "--benchmark_repetitions=1", "--benchmark_enable_random_interleaving=true",
                     "--out", self.path(f"csplab.{k}.jsonl"), names=c_names))
@@ -194,7 +194,7 @@ class Run:
         for k in range(1, reps + 1):
             took = time.monotonic() - start
             left = (f", about {clock(took / (k - 1) * (reps - k + 1))} left" if k > 1 else
-                    f", at least {clock(self.sel.n_c * reps * min_time * OVERHEAD)} in all"
+                    f", at least {clock(len(self.sel.c_names) * reps * min_time * OVERHEAD)} in all"
                     if self.sel.run_c else "")
             order = sorted(groups)
             rng.shuffle(order)

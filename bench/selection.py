@@ -55,7 +55,6 @@ class Selection:
         self.a = args
         self.run_c = self.run_go = False
         self.go_status = None  # why the Go side does not run, when it does not
-        self.n_c = 0
         self.c_names, self.go_names, self.bin_dir = [], [], None
 
     def plan(self):
@@ -68,9 +67,8 @@ class Selection:
         self.run_c = a.impl != GO_IMPL
         self.run_go = a.impl in ("", GO_IMPL) and not a.no_go
         self.go_status = None
-        self.n_c = 0
         if self.run_c:
-            self.n_c = self.count_c()
+            self.list_c()
         if self.run_go and not a.go_jsonl and not os.path.isfile(GOBENCH):
             self.go_status = "bench/go/gobench.py is not there"
             if a.impl == GO_IMPL:
@@ -120,15 +118,15 @@ class Selection:
             cmd.append(f"--benchmark_filter={a.filter}")
         return cmd + list(extra)
 
-    def count_c(self):
+    def list_c(self):
+        """csplab-bench's row names for the selection (c_names); fail() when it refuses it."""
         a = self.a
         if not os.access(a.bench_bin, os.X_OK):
             fail(f"{a.bench_bin} is not built (make build-release builds it)")
         r = run_quiet(self.c_cmd("--list"))
         self.c_names = r.stdout.split() if r.returncode == 0 else []
-        n = len(self.c_names)
-        if n:
-            return n
+        if self.c_names:
+            return
         if r.returncode != 0 and not self.filter_only_mismatch():
             sys.stderr.write(r.stderr)
             fail(f"csplab-bench refused the selection (exit {r.returncode})", r.returncode)
@@ -138,7 +136,6 @@ class Selection:
             fail(f"BENCH_FILTER '{a.filter}' matches no benchmark {what}")
         say(f"BENCH_FILTER '{a.filter}' matches no benchmark of csplab; trying the Go side")
         self.run_c = False
-        return 0
 
     def filter_only_mismatch(self):
         """Whether csplab-bench refused only because the filter matches none of its rows (it

@@ -21,7 +21,7 @@ repetition and, with two or more, the aggregates mean, median, stddev, cv, min a
 
 --repetitions overrides the profile's count (bench/run.py runs one per round, see run.py).
 --bin-dir keeps the compiled test binaries and csplab's Go program in DIR and reuses them when
-they are there already (bench/run.py calls gobench once per scenario and round). --list prints
+they are there already (bench/run.py calls gobench once per comparison and round). --list prints
 the names of the rows the selection would produce, one per line, and runs nothing.
 
 --filter is searched in row names ('-' in front negates, as --benchmark_filter); Go
@@ -257,14 +257,13 @@ def run_go_origin(pkg, benches, test_bin, goroot, env, args, progress):
 def build_program(go, env, bins, progress):
     """csplab's Go programs (bench/go) built into bins, or reused from there; None on failure."""
     exe = os.path.join(bins, "csplab-gobench")
-    if os.access(exe, os.X_OK) and progress is not None:
+    if os.access(exe, os.X_OK):  # kept by an earlier call (--bin-dir)
         progress.step("(csplab's Go programs built already)")
         return exe
     what = "go build (csplab's Go programs, bench/go)"
-    start = progress.step(what) if progress else 0
+    start = progress.step(what)
     rc, tail = run([go, "build", "-o", exe, "."], HERE, env)
-    if progress:
-        progress.done(what, start)
+    progress.done(what, start)
     if rc != 0:
         print("gobench: cannot build bench/go:\n" + "\n".join(tail), file=sys.stderr)
         return None
@@ -277,7 +276,7 @@ def list_rows(go, env, cores, plan, args):
         for _, row, _ in benches:
             print(row)
     with tempfile.TemporaryDirectory(prefix="csplab-go-") as tmp:
-        exe = build_program(go, env, args.bin_dir or tmp, None)
+        exe = build_program(go, env, args.bin_dir or tmp, Progress(False, 1))
         if not exe:
             return 1
         listed = subprocess.run([exe, "-list", f"-profile={args.profile}", f"-ncpu={cores}",

@@ -6,7 +6,6 @@
  */
 #include "sched_internal.h"
 
-#include <stdlib.h>
 #include <time.h>
 
 void coro_global_push(struct coro_task *t)
