@@ -24,6 +24,9 @@ IMPL ?=
 EXTRA_IMPLS ?=
 CMAKE_FLAGS ?=
 CTEST_FLAGS ?=
+# Debian's own interpreter: it sees the Debian python3-* packages (scipy) that scripts/deps.sh
+# installs; a python3 earlier on PATH (pyenv, a venv) may not.
+PYTHON ?= /usr/bin/python3
 
 EXTRA_ABS := $(if $(EXTRA_IMPLS),$(abspath $(EXTRA_IMPLS)))
 SAN_release :=
@@ -82,7 +85,7 @@ stress-%: build-%
 	  -L '^stress$$' $(if $(IMPL),-L '^impl:$(IMPL)$$') $(CTEST_FLAGS)
 
 mutants: build-release build-tsan
-	@python3 scripts/mutants.py --build build/release --build build/tsan --mode full \
+	@$(PYTHON) scripts/mutants.py --build build/release --build build/tsan --mode full \
 	  --matrix docs/kill-matrix.md
 
 list: build-release
@@ -92,7 +95,7 @@ list: build-release
 # BENCH_PROFILE=smoke|quick|full, BENCH_FILTER=<regex>; $(value ...) keeps a regex's '$' intact.
 bench: build-release
 	@BENCH_PROFILE='$(value BENCH_PROFILE)' BENCH_FILTER='$(value BENCH_FILTER)' \
-	  IMPL='$(value IMPL)' python3 bench/run.py
+	  IMPL='$(value IMPL)' $(PYTHON) bench/run.py
 
 clean:
 	rm -rf build

@@ -10,12 +10,14 @@
 set -euo pipefail
 
 # Build: compilers, CMake, the test and benchmark libraries.
-# Reports: gnuplot. Reference numbers: Go. Peer implementations: Concurrency Kit.
+# Reports: gnuplot; their statistics python3-scipy (Mann-Whitney U), run-to-run comparison
+# checked against Google Benchmark's compare.py (libbenchmark-tools).
+# Reference numbers: Go. Peer implementations: Concurrency Kit.
 PACKAGES=(
   build-essential cmake pkg-config clang g++
   libcmocka-dev libbenchmark-dev
   gnuplot-nox golang-go libck-dev
-  python3 util-linux
+  python3 python3-scipy libbenchmark-tools util-linux
 )
 
 missing=()
