@@ -4,12 +4,17 @@
  *   csplab-bench [--list] [--impl NAME] [--profile smoke|quick|full] [--out FILE.jsonl]
  *                [--benchmark_filter=REGEX] [other --benchmark_* flags]
  *
+ * The profiles (repetitions, minimum time, run cap, sweeps) come from bench/profiles.tsv through
+ * the header CMake generates from it (bench_profiles.h); explicit --benchmark_repetitions and
+ * --benchmark_min_time win over the profile's.
+ *
  * --out appends one JSON object per line: first {"context": {...}} describing the machine and the
  * build, then every result as it finishes (Google Benchmark's fields), so an interrupted run keeps
  * what it completed. bench/run.py turns that into reports/<run-id>/results.json and the report.
  */
 #define _GNU_SOURCE
 #include "bench.h"
+#include "bench_profiles.h"
 #include "harness_internal.h"
 #include "shim/gbench.h"
 
@@ -71,7 +76,8 @@ static const csp_waitgroup_ops *latch_ops(const csp_info *impl)
 	return csp_lookup(CSP_PRIM_WAITGROUP, "pthread");
 }
 
-/* Wall time one run may take before b_run_parallel stops handing out work (per profile). */
+/* Wall time one run may take before b_run_parallel stops handing out work (the profile's
+ * run_cap). */
 static int64_t run_cap;
 
 static void body_task(void *p)
@@ -213,8 +219,8 @@ static _Noreturn void usage(const char *why)
 {
 	if (why)
 		fprintf(stderr, "csplab-bench: %s\n", why);
-	fprintf(stderr, "usage: csplab-bench [--list] [--impl NAME] [--profile smoke|quick|full] "
-			"[--out FILE.jsonl] [--benchmark_* flags]\n");
+	fprintf(stderr, "usage: csplab-bench [--list] [--impl NAME] [--profile " BENCH_PROFILE_NAMES
+			"] [--out FILE.jsonl] [--benchmark_* flags]\n");
 	exit(2);
 }
 
@@ -254,26 +260,22 @@ int main(int argc, char **argv)
 			usage("unknown option (Google Benchmark's own flags start with --benchmark_)");
 		}
 	}
-	enum bench_profile profile;
-	if (strcmp(profile_name, "smoke") == 0)
-		profile = BENCH_SMOKE;
-	else if (strcmp(profile_name, "quick") == 0)
-		profile = BENCH_QUICK;
-	else if (strcmp(profile_name, "full") == 0)
-		profile = BENCH_FULL;
-	else
-		usage("--profile must be smoke, quick or full");
-	/* Repetitions and minimum time per profile, unless given explicitly. */
-	static const char *const reps[] = { "--benchmark_repetitions=1",
-		"--benchmark_repetitions=5", "--benchmark_repetitions=10" };
-	static const char *const min_time[] = { "--benchmark_min_time=0.002",
-		"--benchmark_min_time=0.05", "--benchmark_min_time=0.2" };
-	static const int64_t caps[] = { 200 * CSP_MILLISECOND, 1 * CSP_SECOND, 5 * CSP_SECOND };
-	run_cap = caps[profile];
+	const struct bench_profile_def *def = NULL;
+	for (size_t i = 0; i < sizeof bench_profiles / sizeof bench_profiles[0]; i++)
+		if (strcmp(profile_name, bench_profiles[i].name) == 0)
+			def = &bench_profiles[i];
+	if (!def)
+		usage("--profile must be one of " BENCH_PROFILE_NAMES " (bench/profiles.tsv)");
+	enum bench_profile profile = def->sweeps;
+	run_cap = (int64_t)(def->run_cap * CSP_SECOND);
+	/* The profile's repetitions and minimum time, unless given explicitly. */
+	char reps[48], min_time[64];
+	snprintf(reps, sizeof reps, "--benchmark_repetitions=%d", def->repetitions);
+	snprintf(min_time, sizeof min_time, "--benchmark_min_time=%s", def->min_time);
 	if (!user_reps)
-		gb_argv[gb_argc++] = (char *)reps[profile];
+		gb_argv[gb_argc++] = reps;
 	if (!user_min_time)
-		gb_argv[gb_argc++] = (char *)min_time[profile];
+		gb_argv[gb_argc++] = min_time;
 
 	size_t registered = 0;
 	bool impl_known = impl == NULL;

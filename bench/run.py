@@ -10,7 +10,8 @@ Defaults come from the environment as `make bench` passes them: BENCH_PROFILE (q
 BENCH_FILTER (every benchmark), IMPL (every implementation; `go` runs only the Go side, any other
 name skips it).
 
-A run is made of rounds, as many as the profile has repetitions (smoke 1, quick 5, full 10).
+A run is made of rounds, as many as the profile has repetitions (bench/profiles.tsv defines the
+profiles: smoke 1, quick 5, full 10).
 Each round runs every selected benchmark once, comparison by comparison in a random order: a
 comparison is one scenario with one set of arguments (chan/ChanSync, mutex/MutexThroughput at
 threads:2/cs_ns:0, ...) over every implementation. Within it, csplab's implementations
@@ -49,14 +50,12 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 sys.path.insert(0, HERE)
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+import profiles  # noqa: E402  (bench/profiles.tsv)
 import report  # noqa: E402  (bench/report/)
 import rundir  # noqa: E402
 from rundir import fail, say  # noqa: E402
 from selection import GOBENCH, Selection, exactly, family_of  # noqa: E402
 
-# Repetitions (= rounds) and minimum time per repetition, as csplab-bench applies them
-# (bench/driver.c).
-PROFILES = {"smoke": (1, 0.002), "quick": (5, 0.05), "full": (10, 0.2)}
 # A benchmark takes at least ~1.8x repetitions x min time (Google Benchmark's iteration search);
 # slow operations (oversubscribed spinning) take much longer, hence "at least".
 OVERHEAD = 1.8
@@ -120,9 +119,14 @@ class Run:
 
     def plan(self):
         """Checks before anything is written: the profile, then the selection (selection.py)."""
-        if self.a.profile not in PROFILES:
+        try:
+            known = profiles.load()
+        except profiles.ProfileError as e:
+            fail(str(e))
+        if self.a.profile not in known:
             fail(f"unknown profile '{self.a.profile}' (BENCH_PROFILE must be one of "
-                 f"{', '.join(PROFILES)})")
+                 f"{', '.join(known)}, from bench/profiles.tsv)")
+        self.prof = known[self.a.profile]
         self.sel.plan()
 
     # ---- running -------------------------------------------------------------------------------
@@ -183,7 +187,7 @@ class Run:
 
     def execute(self):
         a = self.a
-        reps, min_time = PROFILES[a.profile]
+        reps, min_time = self.prof.repetitions, self.prof.min_time
         self.rounds_done = 0
         start = time.monotonic()
         if self.sel.run_go and a.go_jsonl:

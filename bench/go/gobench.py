@@ -19,7 +19,10 @@ repetition and, with two or more, the aggregates mean, median, stddev, cv, min a
   gobench.py [--profile smoke|quick|full] [--repetitions N] [--filter REGEX] [--out FILE.jsonl]
              [--progress] [--bin-dir DIR] [--list]
 
---repetitions overrides the profile's count (bench/run.py runs one per round, see run.py).
+The profile (bench/profiles.tsv, read through bench/profiles.py) gives Go's -test.count
+(repetitions) and -test.benchtime (min_time), and csplab's Go program its -repetitions,
+-min-time and -sweeps. --repetitions overrides the profile's count (bench/run.py runs one per
+round, see run.py).
 --bin-dir keeps the compiled test binaries and csplab's Go program in DIR and reuses them when
 they are there already (bench/run.py calls gobench once per comparison and round). --list prints
 the names of the rows the selection would produce, one per line, and runs nothing.
@@ -42,6 +45,7 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.dirname(HERE))
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+import profiles  # noqa: E402  (bench/profiles.py: bench/profiles.tsv)
 import rundir  # noqa: E402  (bench/rundir.py: the aggregates, shared with bench/run.py)
 
 # Go's own benchmarks that csplab ports one-to-one: (primitive, Go test package, names).
@@ -61,9 +65,6 @@ GO_ORIGIN = [
 # Benchmarks with sub-benchmarks: the one whose result is the row. A pattern with a second
 # level reports nothing for benchmarks without sub-benchmarks, so these run on their own.
 SUB_BENCH = {"MakeChan": "Int"}
-
-# Per profile: Go's -benchtime, -count, and the csplab Go program's -profile (same name).
-PROFILES = {"smoke": ("100x", 1), "quick": ("50ms", 5), "full": ("200ms", 10)}
 
 RESULT = re.compile(r"^Benchmark(\S+?)(?:-\d+)?\s+(\d+)\s+([0-9.e+]+) ns/op")
 NOTICE = re.compile(r"^\s*--- (SKIP|FAIL): Benchmark(\S+?)(?:-\d+)?(?:\s|$)")
@@ -205,9 +206,19 @@ def bench_pattern(benches):
     return pattern
 
 
+def repetitions(args):
+    return args.repetitions or args.prof.repetitions
+
+
+def program_flags(args, cores):
+    """The profile and the cores as csplab's Go program takes them."""
+    p = args.prof
+    return [f"-repetitions={repetitions(args)}", f"-min-time={p.min_time:g}",
+            f"-sweeps={p.sweeps}", f"-ncpu={cores}"]
+
+
 def run_go_origin(pkg, benches, test_bin, goroot, env, args, progress):
-    benchtime, count = PROFILES[args.profile]
-    count = args.repetitions or count
+    count = repetitions(args)
     wanted = {(g + "/" + SUB_BENCH[g]) if g in SUB_BENCH else g: (row, fam)
               for g, row, fam in benches}
     results = {g: [] for g in wanted}
@@ -239,7 +250,8 @@ def run_go_origin(pkg, benches, test_bin, goroot, env, args, progress):
         (f" and {len(benches) - 4} more" if len(benches) > 4 else "")
     start = progress.step(what)
     cmd = [test_bin, "-test.run=NONE", "-test.bench=" + bench_pattern(benches),
-           "-test.benchtime=" + benchtime, f"-test.count={count}", "-test.timeout=60m"]
+           f"-test.benchtime={args.prof.min_time:g}s", f"-test.count={count}",
+           "-test.timeout=60m"]
     rc, tail = run(cmd, os.path.join(goroot, "src", pkg), env, on_line)
     progress.done(what, start)
     complete = rc == 0
@@ -279,8 +291,8 @@ def list_rows(go, env, cores, plan, args):
         exe = build_program(go, env, args.bin_dir or tmp, Progress(False, 1))
         if not exe:
             return 1
-        listed = subprocess.run([exe, "-list", f"-profile={args.profile}", f"-ncpu={cores}",
-                                 f"-filter={args.filter}"], env=env, capture_output=True,
+        listed = subprocess.run([exe, "-list", f"-filter={args.filter}"] +
+                                program_flags(args, cores), env=env, capture_output=True,
                                 text=True)
         if listed.returncode != 0:
             print(f"gobench: csplab-gobench -list failed: {listed.stderr.strip()}",
@@ -291,9 +303,13 @@ def list_rows(go, env, cores, plan, args):
 
 
 def main():
+    try:
+        known = profiles.load()
+    except profiles.ProfileError as e:
+        sys.exit(f"gobench: {e}")
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--profile", default=os.environ.get("BENCH_PROFILE", "quick"),
-                    choices=sorted(PROFILES))
+                    choices=list(known))
     ap.add_argument("--repetitions", type=int, default=0,
                     help="repetitions of each benchmark (default: the profile's)")
     ap.add_argument("--filter", default="", help="regex searched in row names")
@@ -304,6 +320,7 @@ def main():
     args = ap.parse_args()
     if args.repetitions < 0:
         ap.error("--repetitions must be 1 or more")
+    args.prof = known[args.profile]
     if args.out:
         args.out = os.path.abspath(args.out)  # the Go program runs in bench/go
     try:
@@ -363,9 +380,7 @@ def main():
         exe = build_program(go, env, bins, progress)
         if not exe:
             return 1
-        common = [f"-profile={args.profile}", f"-ncpu={cores}", f"-filter={args.filter}"]
-        if args.repetitions:
-            common.append(f"-repetitions={args.repetitions}")
+        common = [f"-filter={args.filter}"] + program_flags(args, cores)
         listed = subprocess.run([exe, "-list"] + common, env=env, capture_output=True,
                                 text=True)
         if listed.returncode == 0 and listed.stdout.strip():

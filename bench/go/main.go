@@ -3,9 +3,11 @@
 // harness measures and reports its implementations, so Go's rows sit beside the C ones under the
 // implementation name "go".
 //
-//	csplab-gobench [-profile smoke|quick|full] [-filter REGEX] [-out FILE.jsonl] [-list]
-//	               [-ncpu N] [-repetitions N] [-min-time SECONDS]
+//	csplab-gobench -repetitions N -min-time SECONDS -sweeps smoke|all [-filter REGEX]
+//	               [-out FILE.jsonl] [-list] [-ncpu N]
 //
+// -repetitions, -min-time and -sweeps are a profile's columns: bench/go/gobench.py passes them
+// from bench/profiles.tsv, the profiles' only definition; this program has no profile of its own.
 // -filter is searched in each row name (Go regexp; a leading '-' negates it, as
 // --benchmark_filter). -out appends JSON lines, one per result, as each instance finishes.
 // "threads" are goroutines; GOMAXPROCS is set to the core count (-ncpu, default the CPUs this
@@ -46,26 +48,23 @@ func matcher(filter string) func(string) bool {
 }
 
 func main() {
-	profileName := flag.String("profile", "quick", "smoke, quick or full")
 	filter := flag.String("filter", "", "run only rows whose name matches this regexp")
 	out := flag.String("out", "", "append JSON lines to this file")
 	list := flag.Bool("list", false, "print the row names that would run, and exit")
 	ncpu := flag.Int("ncpu", runtime.NumCPU(), "cores: GOMAXPROCS and the thread sweeps")
-	reps := flag.Int("repetitions", 0, "repetitions (default: the profile's)")
-	minTime := flag.Float64("min-time", 0, "minimum seconds per run (default: the profile's)")
+	reps := flag.Int("repetitions", 0, "repetitions of every instance (the profile's)")
+	minTime := flag.Float64("min-time", 0, "minimum seconds per run (the profile's)")
+	sweeps := flag.String("sweeps", "", "the profile's sweeps: smoke or all")
 	flag.Parse()
 	if flag.NArg() > 0 {
 		fail("unexpected argument %q", flag.Arg(0))
 	}
-	p, ok := profiles[*profileName]
-	if !ok {
-		fail("-profile must be smoke, quick or full")
+	if *sweeps != "smoke" && *sweeps != "all" {
+		fail("-sweeps must be smoke or all (gobench.py passes bench/profiles.tsv's)")
 	}
-	if *reps > 0 {
-		p.repetitions = *reps
-	}
-	if *minTime > 0 {
-		p.minTime = *minTime
+	p := profile{repetitions: *reps, minTime: *minTime, smokeSweeps: *sweeps == "smoke"}
+	if !*list && (p.repetitions < 1 || p.minTime <= 0) {
+		fail("-repetitions and -min-time must be positive (gobench.py passes bench/profiles.tsv's)")
 	}
 	if *ncpu < 1 {
 		fail("-ncpu must be at least 1")

@@ -1,8 +1,9 @@
-// Scenarios, profiles and argument sweeps: what runs, with which arguments, for how long.
+// Scenarios and argument sweeps: what runs, with which arguments.
 //
 // The sweeps are the C side's (docs/benchmarks.md, "Beyond Go"): thread counts {1, ncpu,
-// 2·ncpu, 4·ncpu} without duplicates, the smoke profile {1, ncpu} and one value of every other
-// argument (the `smoke` column below), so `make test` only checks that the harness works.
+// 2·ncpu, 4·ncpu} without duplicates; a profile whose sweeps are "smoke" (bench/profiles.tsv)
+// {1, ncpu} and one value of every other argument (the `smoke` field below), so `make test`
+// only checks that the harness works.
 package main
 
 import (
@@ -10,16 +11,11 @@ import (
 	"strconv"
 )
 
+// profile is one row of bench/profiles.tsv, passed in by gobench.py as flags (main.go).
 type profile struct {
-	name        string
 	repetitions int
 	minTime     float64 // seconds a run must last at least
-}
-
-var profiles = map[string]profile{
-	"smoke": {"smoke", 1, 0.002},
-	"quick": {"quick", 3, 0.05},
-	"full":  {"full", 10, 0.2},
+	smokeSweeps bool    // sweeps "smoke": the reduced argument sweeps
 }
 
 // sweep is one argument's values; the keyword threads means threadCounts.
@@ -94,7 +90,7 @@ func (s *scenario) instances(p profile, ncpu int) []instance {
 	var names []string
 	for _, sw := range s.sweeps {
 		vals := sw.values(ncpu)
-		if p.name == "smoke" && sw.smoke != nil {
+		if p.smokeSweeps && sw.smoke != nil {
 			vals = sw.smoke(ncpu)
 		}
 		names = append(names, sw.name)
