@@ -14,23 +14,11 @@ import subprocess
 import sys
 import tempfile
 
+from names import comparison_of, family_of
 from rundir import ROOT, fail, say
 
 GOBENCH = os.path.join(ROOT, "bench", "go", "gobench.py")
 GO_IMPL = "go"
-
-
-def comparison_of(name):
-    """What a row is compared within: its name without the implementation,
-    mutex/MutexThroughput/futex/threads:2/cs_ns:0/manual_time ->
-    mutex/MutexThroughput/threads:2/cs_ns:0/manual_time."""
-    parts = name.split("/")
-    return "/".join(parts[:2] + parts[3:])
-
-
-def family_of(name):
-    """The benchmark family of a row name (scenario and implementation)."""
-    return "/".join(name.split("/")[:3])
 
 
 def exactly(names):

@@ -27,7 +27,6 @@ _STANDARD = {
     "repetition_index", "threads", "aggregate_name", "aggregate_unit", "error_occurred",
     "error_message", "iterations", "real_time", "cpu_time", "time_unit", "origin", "label",
 }
-_SUFFIXES = ("manual_time", "real_time", "process_time")
 _TIME_UNITS = {"ns": 1.0, "us": 1e3, "ms": 1e6, "s": 1e9}
 
 
@@ -54,33 +53,10 @@ def load(path):
     return ctx, rows
 
 
-def _number(text):
-    try:
-        return int(text)
-    except ValueError:
-        try:
-            return float(text)
-        except ValueError:
-            return text
-
-
-def parse_name(name):
-    """'mutex/Mutex/pthread/threads:2/manual_time' -> (prim, scenario, impl, ((arg, value),...)),
-    or None when the name does not follow the contract."""
-    parts = name.split("/")
-    if parts and parts[-1] in _SUFFIXES:
-        parts = parts[:-1]
-    if len(parts) < 3 or not all(parts[:3]):
-        return None
-    args = []
-    for i, p in enumerate(parts[3:]):
-        k, sep, v = p.partition(":")
-        args.append((k, _number(v)) if sep else (f"arg{i}", _number(p)))
-    return parts[0], parts[1], parts[2], tuple(args)
-
-
-def key_of(prim, scenario, args):
-    return "/".join([prim, scenario] + [f"{k}:{v}" for k, v in args])
+# The row-name grammar has one parser, bench/names.py (bench/ is on the path wherever the
+# report package is importable).
+from names import key_of  # noqa: E402
+from names import parse as parse_name  # noqa: E402
 
 
 class Stat:
