@@ -26,7 +26,8 @@ A run goes to <reports>/<run-id>/ (run-id: UTC time and short git commit):
   go.<k>.jsonl      rows from bench/go/gobench.py in round k, appended likewise (Go's own
                     benchmarks and csplab's Go programs)
   results.json   all merged in Google Benchmark's JSON format: per benchmark one iteration row
-                 per round (repetition_index = round - 1) and the aggregates over them; its
+                 per round (repetition_index = round - 1) and the aggregates over them
+                 (bench/aggregates.py, the only place csplab computes them); its
                  context describes the machine
   report.md, index.html, plots/   the report (bench/report/)
 and <reports>/latest is pointed at it. Interrupted (Ctrl-C, SIGTERM), it keeps what completed,
@@ -50,6 +51,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 sys.path.insert(0, HERE)
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+import aggregates  # noqa: E402
 import profiles  # noqa: E402  (bench/profiles.tsv)
 import report  # noqa: E402  (bench/report/)
 import rundir  # noqa: E402
@@ -234,7 +236,7 @@ class Run:
                         row["family_index"] = fam
                     rows.append(row)
             k += 1
-        return ctxs, rundir.with_aggregates(rows), bad
+        return ctxs, aggregates.with_aggregates(rows), bad
 
     def path(self, name):
         return os.path.join(self.run_dir, name)

@@ -6,10 +6,8 @@ Python 3 standard library only.
 
 import datetime
 import json
-import math
 import os
 import shutil
-import statistics
 import subprocess
 import sys
 
@@ -93,59 +91,6 @@ def read_jsonl(path):
     except FileNotFoundError:
         pass
     return ctxs, rows, bad
-
-
-# The aggregates Google Benchmark computes over repetitions (csplab-bench adds min and max), with
-# its units: cv is a fraction, its "percentage" unit is for display.
-def _cv(v):
-    mean = statistics.mean(v)
-    return statistics.stdev(v) / mean if mean else 0.0
-
-
-AGGREGATES = [("mean", "time", statistics.mean), ("median", "time", statistics.median),
-              ("stddev", "time", statistics.stdev), ("cv", "percentage", _cv),
-              ("min", "time", min), ("max", "time", max)]
-# Row fields that are not measures (a counter is any other numeric field).
-_NOT_MEASURES = {
-    "name", "run_name", "run_type", "family_index", "per_family_instance_index", "repetitions",
-    "repetition_index", "threads", "aggregate_name", "aggregate_unit", "error_occurred",
-    "error_message", "iterations", "time_unit", "origin", "label",
-}
-
-
-def _number(v):
-    return isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
-
-
-def with_aggregates(rows):
-    """Iteration rows of several rounds (one repetition each) -> the same rows, each carrying the
-    number of repetitions its benchmark got, followed per benchmark with two or more good ones by
-    the aggregates over them, as Google Benchmark would have written them: name
-    <run_name>_<aggregate>, iterations = repetitions, every measure (times and counters) reduced
-    alike; a measure missing or null in any repetition stays null."""
-    groups = {}
-    for r in rows:
-        groups.setdefault(r.get("run_name") or r["name"], []).append(r)
-    out = []
-    for run_name, reps in groups.items():
-        for r in reps:
-            r["repetitions"] = len(reps)
-        out += reps
-        good = [r for r in reps if not r.get("error_occurred")]
-        if len(good) < 2:
-            continue
-        measures = [k for k in good[0] if k not in _NOT_MEASURES]
-        base = {k: v for k, v in good[0].items() if k in _NOT_MEASURES}
-        base.pop("repetition_index", None)
-        for agg, unit, f in AGGREGATES:
-            row = dict(base, name=f"{run_name}_{agg}", run_name=run_name,
-                       run_type="aggregate", aggregate_name=agg, aggregate_unit=unit,
-                       repetitions=len(good), iterations=len(good))
-            for k in measures:
-                v = [r.get(k) for r in good]
-                row[k] = f(v) if all(_number(x) for x in v) else None
-            out.append(row)
-    return out
 
 
 def machine_context():

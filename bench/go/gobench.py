@@ -14,7 +14,8 @@ Two kinds of rows, all under the implementation name "go":
    measure and report exactly as the C harness does.
 
 Every row has Google Benchmark's fields; per (scenario, arguments): one "iteration" row per
-repetition and, with two or more, the aggregates mean, median, stddev, cv, min and max.
+repetition, and no aggregates: bench/run.py computes those over its rounds (bench/aggregates.py),
+and the report reduces the iteration rows itself.
 
   gobench.py [--profile smoke|quick|full] [--repetitions N] [--filter REGEX] [--out FILE.jsonl]
              [--progress] [--bin-dir DIR] [--list]
@@ -46,7 +47,6 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.dirname(HERE))
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 import profiles  # noqa: E402  (bench/profiles.py: bench/profiles.tsv)
-import rundir  # noqa: E402  (bench/rundir.py: the aggregates, shared with bench/run.py)
 
 # Go's own benchmarks that csplab ports one-to-one: (primitive, Go test package, names).
 GO_ORIGIN = [
@@ -148,17 +148,16 @@ def run(cmd, cwd, env, on_line=None):
 # ---- rows ----------------------------------------------------------------------------------
 
 def go_origin_rows(name, family, results, error):
-    """Rows for one of Go's benchmarks: results is [(iterations, ns/op)] in run order; with two
-    or more, followed by the aggregates (bench/rundir.py computes them as for the C side)."""
+    """Iteration rows for one of Go's benchmarks: results is [(iterations, ns/op)] in run
+    order."""
     base = dict(name=name, run_name=name, run_type="iteration", family_index=family,
                 per_family_instance_index=0, repetitions=max(1, len(results)))
     if not results:
         return [dict(base, repetition_index=0, threads=1, error_occurred=True,
                      error_message=error, iterations=0, real_time=None, cpu_time=None,
                      time_unit="ns", ctxsw=None)]
-    return rundir.with_aggregates([dict(base, repetition_index=i, threads=1, iterations=it,
-                                        real_time=ns, cpu_time=None, time_unit="ns", ctxsw=None)
-                                   for i, (it, ns) in enumerate(results)])
+    return [dict(base, repetition_index=i, threads=1, iterations=it, real_time=ns,
+                 cpu_time=None, time_unit="ns", ctxsw=None) for i, (it, ns) in enumerate(results)]
 
 
 def write_context(out_path, go, env, cores, profile):

@@ -125,9 +125,6 @@ func main() {
 				fail("%v", err)
 			}
 		}
-		if err := writeAggregates(w, id, runs); err != nil {
-			fail("%v", err)
-		}
 		if err := w.Flush(); err != nil {
 			fail("writing %s: %v", *out, err)
 		}

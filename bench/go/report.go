@@ -1,12 +1,9 @@
 // Result rows: JSON lines with Google Benchmark's field names and layout, as the C side's
-// shim writes them (docs/benchmarks.md is the contract), and the aggregates Google Benchmark
-// computes over repetitions.
+// shim writes them (docs/benchmarks.md is the contract).
 //
-// Per instance: one "iteration" row per repetition; then, when at least two repetitions
-// succeeded (Google Benchmark reports no aggregates for a single run), the aggregates mean,
-// median, stddev (sample, n-1), cv (stddev/mean, aggregate_unit "percentage", a fraction),
-// min and max, each over real_time, cpu_time and every counter. Aggregate rows are named
-// <name>_<aggregate> and carry iterations = the number of repetitions.
+// Per instance: one "iteration" row per repetition, and no aggregates: bench/run.py runs one
+// repetition per round and computes the aggregates over its rounds (bench/aggregates.py, their
+// only definition); the report reduces the iteration rows itself.
 package main
 
 import (
@@ -68,18 +65,14 @@ func sortedKeys(m map[string]float64) []string {
 	return keys
 }
 
-func header(j *jsonLine, id rowID, name, runType string) {
-	j.str("name", name)
+func writeIteration(w io.Writer, id rowID, index int, r result) error {
+	var j jsonLine
+	j.str("name", id.name)
 	j.str("run_name", id.name)
-	j.str("run_type", runType)
+	j.str("run_type", "iteration")
 	j.int("family_index", int64(id.family))
 	j.int("per_family_instance_index", int64(id.instance))
 	j.int("repetitions", int64(id.repetitions))
-}
-
-func writeIteration(w io.Writer, id rowID, index int, r result) error {
-	var j jsonLine
-	header(&j, id, id.name, "iteration")
 	j.int("repetition_index", int64(index))
 	j.int("threads", 1)
 	if r.err != "" {
@@ -97,14 +90,6 @@ func writeIteration(w io.Writer, id rowID, index int, r result) error {
 	return j.writeTo(w)
 }
 
-func mean(v []float64) float64 {
-	s := 0.0
-	for _, x := range v {
-		s += x
-	}
-	return s / float64(len(v))
-}
-
 func median(v []float64) float64 {
 	s := append([]float64(nil), v...)
 	sort.Float64s(s)
@@ -115,93 +100,8 @@ func median(v []float64) float64 {
 	return (s[m-1] + s[m]) / 2
 }
 
-func stddev(v []float64) float64 {
-	if len(v) < 2 {
-		return 0
-	}
-	m, ss := mean(v), 0.0
-	for _, x := range v {
-		ss += (x - m) * (x - m)
-	}
-	return math.Sqrt(ss / float64(len(v)-1))
-}
-
-func cv(v []float64) float64 {
-	sd := stddev(v)
-	if sd == 0 {
-		return 0 // also when the mean is 0: identical values vary by nothing
-	}
-	return sd / mean(v)
-}
-
-func minOf(v []float64) float64 {
-	m := v[0]
-	for _, x := range v[1:] {
-		m = math.Min(m, x)
-	}
-	return m
-}
-
-func maxOf(v []float64) float64 {
-	m := v[0]
-	for _, x := range v[1:] {
-		m = math.Max(m, x)
-	}
-	return m
-}
-
-var aggregates = []struct {
-	name, unit string
-	f          func([]float64) float64
-}{
-	{"mean", "time", mean},
-	{"median", "time", median},
-	{"stddev", "time", stddev},
-	{"cv", "percentage", cv},
-	{"min", "time", minOf},
-	{"max", "time", maxOf},
-}
-
-func writeAggregates(w io.Writer, id rowID, runs []result) error {
-	var ok []result
-	for _, r := range runs {
-		if r.err == "" {
-			ok = append(ok, r)
-		}
-	}
-	if len(ok) < 2 {
-		return nil
-	}
-	column := func(get func(result) float64) []float64 {
-		v := make([]float64, len(ok))
-		for i, r := range ok {
-			v[i] = get(r)
-		}
-		return v
-	}
-	real := column(func(r result) float64 { return r.realNs })
-	cpu := column(func(r result) float64 { return r.cpuNs })
-	for _, a := range aggregates {
-		var j jsonLine
-		header(&j, id, id.name+"_"+a.name, "aggregate")
-		j.int("threads", 1)
-		j.str("aggregate_name", a.name)
-		j.str("aggregate_unit", a.unit)
-		j.int("iterations", int64(len(ok)))
-		j.num("real_time", a.f(real))
-		j.num("cpu_time", a.f(cpu))
-		j.str("time_unit", "ns")
-		for _, k := range sortedKeys(ok[0].counters) {
-			j.num(k, a.f(column(func(r result) float64 { return r.counters[k] })))
-		}
-		if err := j.writeTo(w); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// consoleLine is the one line per instance on stdout: the median when there are repetitions.
+// consoleLine is the one line per instance on stdout: the median when there are repetitions (what
+// the console shows only; the rows carry every repetition).
 func consoleLine(w io.Writer, name string, runs []result) {
 	last := runs[len(runs)-1]
 	if last.err != "" {
