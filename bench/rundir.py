@@ -93,6 +93,15 @@ def read_jsonl(path):
     return ctxs, rows, bad
 
 
+def ncpu():
+    """Cores as csp_ncpu() (src/util.c) counts them, the Python side's only count: the CPUs this
+    process may run on (its affinity mask, as Go's GOMAXPROCS default), else the online ones."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):
+        return max(1, os.cpu_count() or 1)
+
+
 def machine_context():
     """What csplab-bench's context line says, for runs where it did not run (IMPL=go)."""
     cpu = "unknown"
@@ -109,7 +118,7 @@ def machine_context():
         glibc = os.confstr("CS_GNU_LIBC_VERSION").split()[-1]
     except (ValueError, OSError, AttributeError, IndexError):
         glibc = "unknown"
-    return {"cpu_model": cpu, "num_cpus": len(os.sched_getaffinity(0)),
+    return {"cpu_model": cpu, "num_cpus": ncpu(),
             "kernel": f"{u.sysname} {u.release} {u.machine}", "glibc": glibc}
 
 

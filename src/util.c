@@ -3,6 +3,7 @@
 #include "internal.h"
 
 #include <errno.h>
+#include <sched.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -75,12 +76,20 @@ uint32_t csp_fastrandn(uint32_t n)
 
 int csp_ncpu(void)
 {
-	/* Cached: sysconf reads /sys, and spin loops ask. relaxed: any thread computes the same
-	 * value, so a racing first call only repeats the work. */
+	/* The CPUs this process may run on (its affinity mask at the first call), as Go's
+	 * runtime.NumCPU counts them for GOMAXPROCS: under taskset or a cpuset, CPUs that are
+	 * online but not ours run none of our spinners or workers. The online count only when the
+	 * mask cannot be read (more CPUs than a cpu_set_t holds). bench/rundir.py's ncpu() is the
+	 * Python side's copy of this rule.
+	 * Cached: spin loops ask. relaxed: any thread computes the same value, so a racing first
+	 * call only repeats the work. */
 	static _Atomic int cached;
 	int n = atomic_load_explicit(&cached, memory_order_relaxed);
 	if (n == 0) {
-		long v = sysconf(_SC_NPROCESSORS_ONLN);
+		cpu_set_t set;
+		long v = sched_getaffinity(0, sizeof set, &set) == 0 ? CPU_COUNT(&set) : 0;
+		if (v < 1)
+			v = sysconf(_SC_NPROCESSORS_ONLN);
 		n = v < 1 ? 1 : (int)v;
 		atomic_store_explicit(&cached, n, memory_order_relaxed);
 	}

@@ -47,6 +47,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.dirname(HERE))
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 import profiles  # noqa: E402  (bench/profiles.py: bench/profiles.tsv)
+from rundir import ncpu  # noqa: E402  (the cores, as csp_ncpu() counts them)
 
 # Go's own benchmarks that csplab ports one-to-one: (primitive, Go test package, names).
 GO_ORIGIN = [
@@ -68,14 +69,6 @@ SUB_BENCH = {"MakeChan": "Int"}
 
 RESULT = re.compile(r"^Benchmark(\S+?)(?:-\d+)?\s+(\d+)\s+([0-9.e+]+) ns/op")
 NOTICE = re.compile(r"^\s*--- (SKIP|FAIL): Benchmark(\S+?)(?:-\d+)?(?:\s|$)")
-
-
-def ncpu():
-    """Cores as csp_ncpu() counts them (online processors)."""
-    try:
-        return max(1, os.sysconf("SC_NPROCESSORS_ONLN"))
-    except (ValueError, OSError):
-        return os.cpu_count() or 1
 
 
 def matcher(pattern):

@@ -213,7 +213,8 @@ uint32_t csp_fastrand(void);
 /* Uniform in [0, n) for n >= 1. */
 uint32_t csp_fastrandn(uint32_t n);
 
-/* Number of online CPUs (at least 1). */
+/* Number of CPUs this process may run on: its affinity mask, as Go's GOMAXPROCS default
+ * (at least 1). */
 int csp_ncpu(void);
 
 #ifdef __cplusplus
