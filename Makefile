@@ -4,6 +4,7 @@
 #   make test      release and ThreadSanitizer builds, conformance suite on every implementation
 #                  (plus the coro family in its strict ThreadSanitizer build)
 #   make bench     benchmarks of every implementation beside glibc and Go, and the report
+#   make compare   OLD=<run> NEW=<run>: two benchmark runs compared, row by row
 #   make list      the registry: <primitive> <name> <family>
 #   make stress    the stress suite in the release, TSan and ASan+UBSan builds, STRESS_SECONDS
 #                  (default 1) per scenario and load; make stress-<build> for one build
@@ -40,7 +41,7 @@ SAN_tsan-strict := thread
 FLAGS_tsan-strict := -DCSPLAB_CORO_STRICT=ON
 CTEST_tsan-strict := -L '^impl:coro$$'
 
-.PHONY: all deps test list bench clean stress mutants
+.PHONY: all deps test list bench compare clean stress mutants
 
 all: build-release
 
@@ -92,10 +93,17 @@ list: build-release
 	@build/release/csplab-list $(if $(IMPL),--impl "$(IMPL)")
 
 # bench/run.py does the run and the report; it checks IMPL itself (IMPL=go: the Go side only).
-# BENCH_PROFILE=smoke|quick|full, BENCH_FILTER=<regex>; $(value ...) keeps a regex's '$' intact.
+# BENCH_PROFILE=smoke|quick|full, BENCH_FILTER=<Python regex>, BENCH_ONE_SIDE=1 (a filter may
+# match one side only); $(value ...) keeps a regex's '$' intact.
 bench: build-release
 	@BENCH_PROFILE='$(value BENCH_PROFILE)' BENCH_FILTER='$(value BENCH_FILTER)' \
-	  IMPL='$(value IMPL)' $(PYTHON) bench/run.py
+	  BENCH_ONE_SIDE='$(value BENCH_ONE_SIDE)' IMPL='$(value IMPL)' $(PYTHON) bench/run.py
+
+# Two runs side by side (run directories or their results.json): bench/report/compare.py.
+compare:
+	@if [ -z "$(OLD)" ] || [ -z "$(NEW)" ]; then \
+	  echo "csplab: make compare OLD=<run dir> NEW=<run dir> (e.g. reports/<run-id>)" >&2; exit 2; fi
+	@$(PYTHON) bench/run.py --compare '$(value OLD)' '$(value NEW)'
 
 clean:
 	rm -rf build

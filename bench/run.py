@@ -1,14 +1,22 @@
 #!/usr/bin/env python3
 """bench/run.py: one benchmark run, from the binaries to the report (what `make bench` calls).
 
-    bench/run.py [--profile smoke|quick|full] [--filter REGEX] [--impl NAME]
+    bench/run.py [--profile smoke|quick|full] [--filter REGEX] [--one-side] [--impl NAME]
                  [--reports-dir DIR] [--bench-bin PATH] [--launcher PROGRAM]
                  [--no-go | --go-jsonl FILE]
     bench/run.py --report-only RUN_DIR
+    bench/run.py --compare OLD NEW      (make compare OLD=... NEW=...; bench/report/compare.py)
 
 Defaults come from the environment as `make bench` passes them: BENCH_PROFILE (quick),
-BENCH_FILTER (every benchmark), IMPL (every implementation; `go` runs only the Go side, any other
-name skips it).
+BENCH_FILTER (every benchmark), BENCH_ONE_SIDE (1: --one-side), IMPL (every implementation; `go`
+runs only the Go side, any other name skips it).
+
+The filter is a Python regular expression (re), searched in the row names; a leading '-' negates
+it. It is applied here and only here (bench/selection.py): both sides list every row they have,
+the filter selects among them, and each side is run with exactly the names selected, so no other
+regex dialect is involved. A filter that selects rows of one side only while both sides run
+stops the run ("BENCH_FILTER '...' matches 3 Go rows and no csplab row") unless --one-side says
+that is meant.
 
 A run is made of rounds, as many as the profile has repetitions (bench/profiles.tsv defines the
 profiles: smoke 1, quick 5, full 10).
@@ -25,6 +33,8 @@ A run goes to <reports>/<run-id>/ (run-id: UTC time and short git commit):
   csplab.<k>.jsonl  rows from csplab-bench in round k, appended as each benchmark finishes
   go.<k>.jsonl      rows from bench/go/gobench.py in round k, appended likewise (Go's own
                     benchmarks and csplab's Go programs)
+  canary.jsonl   the machine's cross-core round trip (tools/canary.c) measured just before each
+                 comparison's turn in each round; merged into that turn's rows as canary_rt_ns
   results.json   all merged in Google Benchmark's JSON format: per benchmark one iteration row
                  per round (repetition_index = round - 1) and the aggregates over them
                  (bench/aggregates.py, the only place csplab computes them); its
@@ -32,8 +42,9 @@ A run goes to <reports>/<run-id>/ (run-id: UTC time and short git commit):
   report.md, index.html, plots/   the report (bench/report/)
 and <reports>/latest is pointed at it. Interrupted (Ctrl-C, SIGTERM), it keeps what completed,
 writes results.json marked "partial": true with its report, and exits 130 (143 for SIGTERM).
-Bad input (unknown profile, implementation or a filter matching nothing) stops it before anything
-is written, with a message and exit status 2. Python 3 standard library only.
+Bad input (unknown profile or implementation; a filter that is not a valid regex, matches
+nothing, or one side only without --one-side) stops it before anything is written, with a
+message and exit status 2. Python 3 standard library only.
 """
 
 import argparse
@@ -56,8 +67,11 @@ import profiles  # noqa: E402  (bench/profiles.tsv)
 import report  # noqa: E402  (bench/report/)
 import rundir  # noqa: E402
 from rundir import fail, say  # noqa: E402
-from selection import GOBENCH, Selection, exactly, family_of  # noqa: E402
+from selection import GOBENCH, Selection, comparison_of, exactly, family_of  # noqa: E402
 
+# Milliseconds of the machine-state canary before each comparison (tools/canary.c): a few
+# hundred round trips even in the slow state, about 2 % of a quick run's time.
+CANARY_MS = 20
 # A benchmark takes at least ~1.8x repetitions x min time (Google Benchmark's iteration search);
 # slow operations (oversubscribed spinning) take much longer, hence "at least".
 OVERHEAD = 1.8
@@ -92,7 +106,10 @@ def parse_args(argv):
     env = os.environ.get
     p = argparse.ArgumentParser(prog="bench/run.py", description="csplab benchmark run and report")
     p.add_argument("--profile", default=env("BENCH_PROFILE") or "quick")
-    p.add_argument("--filter", default=env("BENCH_FILTER") or "")
+    p.add_argument("--filter", default=env("BENCH_FILTER") or "",
+                   help="Python regex searched in row names; a leading '-' negates it")
+    p.add_argument("--one-side", action="store_true", default=env("BENCH_ONE_SIDE") == "1",
+                   help="run a filter that matches rows of one side only (default: stop)")
     p.add_argument("--impl", default=env("IMPL") or "")
     p.add_argument("--reports-dir", default=os.path.join(ROOT, "reports"))
     p.add_argument("--bench-bin", default=os.path.join(ROOT, "build", "release", "csplab-bench"))
@@ -106,6 +123,9 @@ def parse_args(argv):
                    "index.html and (with gnuplot) a PNG plot were written: the bench/smoke test")
     p.add_argument("--report-only", metavar="RUN_DIR",
                    help="regenerate the report of an existing run from its results.json")
+    p.add_argument("--compare", nargs=2, metavar=("OLD", "NEW"),
+                   help="compare two runs (run directories or results.json files): per row "
+                   "the change with its interval and p-value, written to NEW/compare-<OLD>.txt")
     return p.parse_args(argv)
 
 
@@ -187,6 +207,37 @@ class Run:
                     "--bin-dir", self.sel.bin_dir, "--filter", exactly(go_names),
                     "--out", self.path(f"go.{k}.jsonl")])
 
+    def canary(self, k, comparison):
+        """The machine's cross-core round trip just before round k's turn of a comparison
+        (tools/canary.c), appended to canary.jsonl; merge() copies it into that turn's rows."""
+        if self.canary_bin is None:
+            return
+        try:
+            r = subprocess.run([self.canary_bin, "--ms", str(CANARY_MS)], stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True, timeout=30)
+            ns = json.loads(r.stdout)["canary_rt_ns"] if r.returncode == 0 else None
+        except (OSError, subprocess.TimeoutExpired, ValueError, KeyError, TypeError) as e:
+            say(f"the machine-state canary failed ({e}); the run goes on without it")
+            self.canary_bin = None
+            return
+        with open(self.path("canary.jsonl"), "a", encoding="utf-8") as f:
+            f.write(json.dumps({"round": k, "comparison": comparison, "canary_rt_ns": ns}) + "\n")
+
+    def read_canary(self):
+        """{(round, comparison): cross-core round trip in ns} of this run."""
+        out = {}
+        try:
+            with open(self.path("canary.jsonl"), encoding="utf-8") as f:
+                for line in f:
+                    try:
+                        c = json.loads(line)
+                        out[(int(c["round"]), c["comparison"])] = c["canary_rt_ns"]
+                    except (ValueError, KeyError, TypeError):
+                        continue  # a line cut short by an interruption
+        except FileNotFoundError:
+            pass
+        return out
+
     def execute(self):
         a = self.a
         reps, min_time = self.prof.repetitions, self.prof.min_time
@@ -213,6 +264,7 @@ class Run:
                 say(f"round {k}/{reps}, comparison {i}/{len(order)}: {name} "
                     f"({len(c_names)} csplab + {len(go_names)} go; "
                     f"{clock(time.monotonic() - start)} elapsed)")
+                self.canary(k, name)
                 self.run_comparison(k, c_names, go_names, rng)
             self.rounds_done = k
             say(f"round {k} of {reps} done, {clock(time.monotonic() - start)} elapsed")
@@ -229,6 +281,9 @@ class Run:
             for row in r:
                 if row.get("run_type") != "aggregate":
                     row["repetition_index"] = k - 1
+                    ns = self.canaries.get((k, comparison_of(row["name"])))
+                    if ns is not None:
+                        row["canary_rt_ns"] = ns
                     # Each call numbered only the families it ran: number them as the full
                     # selection's listing does, so an index means the same in every round.
                     fam = self.families.get(family_of(row["name"]))
@@ -244,6 +299,7 @@ class Run:
     # ---- results.json ------------------------------------------------------------------------
     def merge(self, commit_text):
         a = self.a
+        self.canaries = self.read_canary()
         c_ctxs, c_rows, c_bad = self.read_rounds("csplab")
         if a.go_jsonl:
             go_ctxs, go_rows, go_bad = rundir.read_jsonl(self.path("go.recorded.jsonl"))
@@ -285,6 +341,12 @@ class Run:
                 "interrupted before the Go side" if self.interrupted else
                 "Go is not installed: no go on PATH" if not shutil.which("go") else
                 "the Go side produced no rows (see its messages)")
+        if self.canaries:
+            ctx["canary"] = ("the cross-core round trip (tools/canary.c, "
+                             f"{CANARY_MS} ms) before every comparison in every round: "
+                             "canary_rt_ns in its rows")
+        else:
+            ctx["canary"] = "not measured (" + (self.canary_why or "no reading") + ")"
         if self.failures:
             ctx["failures"] = self.failures
         return ctx, c_rows + go_rows
@@ -355,6 +417,12 @@ class Run:
         self.run_dir = os.path.join(self.a.reports_dir, self.run_id)
         say(f"run {self.run_id} -> {shown(self.run_dir)}")
         self.families = self.sel.families()
+        self.canary_bin = os.path.join(os.path.dirname(self.a.bench_bin), "csplab-canary")
+        self.canary_why = None
+        if not os.access(self.canary_bin, os.X_OK):
+            self.canary_why = f"{shown(self.canary_bin)} is not built"
+            say(f"{self.canary_why}: the run records no machine state")
+            self.canary_bin = None
         old = {s: signal.signal(s, _on_signal) for s in (signal.SIGINT, signal.SIGTERM)}
         try:
             self.execute()
@@ -378,8 +446,21 @@ def report_only(run_dir):
     return 0
 
 
+def compare_runs(old, new):
+    from report import compare
+    try:
+        out, path = compare.compare(old, new)
+    except report.ResultsError as e:
+        fail(str(e))
+    sys.stdout.write(out)
+    say(f"written to {shown(path)}")
+    return 0
+
+
 def main(argv):
     a = parse_args(argv)
+    if a.compare:
+        return compare_runs(*a.compare)
     if a.report_only:
         return report_only(a.report_only)
     a.reports_dir = os.path.abspath(a.reports_dir)

@@ -6,10 +6,12 @@ Two kinds of rows, all under the implementation name "go":
 1. Go's own benchmarks (the "go_origin" scenarios): the toolchain's runtime and sync test
    packages are compiled (`go test -c`) and their benchmarks run with GOMAXPROCS = cores;
    each `BenchmarkChanSync-2  7604211  158.0 ns/op` line becomes a row
-   `chan/ChanSync/go/manual_time`. These rows carry wall time only: Go's testing package
-   measures no CPU time and no context switches per benchmark, and the process's figures
-   would mix every benchmark of the run, so cpu_time and ctxsw are null. MakeChan has
-   sub-benchmarks per element type; its row is MakeChan/Int.
+   `chan/ChanSync/go/manual_time`. Go's testing package measures wall time only; the rows'
+   cpu_time is an estimate (CpuMeter below): the wall time times the test process's CPU
+   utilisation since the previous result line (the CPU time of all its threads over the
+   elapsed time), which covers Go's iteration search and the measured run of the same body.
+   Context switches are not measured (ctxsw null). MakeChan has sub-benchmarks per element
+   type; its row is MakeChan/Int.
 2. csplab's Go programs (bench/go/*.go, built here): the "beyond Go" scenarios, which
    measure and report exactly as the C harness does.
 
@@ -122,14 +124,50 @@ class Progress:
         self.timings.append((what, time.monotonic() - start))
 
 
-def run(cmd, cwd, env, on_line=None):
-    """Runs cmd, passing each output line (stdout and stderr) to on_line. Returns (rc, tail)."""
+class CpuMeter:
+    """A running process's CPU utilisation between two moments: the on-CPU nanoseconds of all
+    its threads (/proc/<pid>/task/*/schedstat, first field) over the elapsed time. None when
+    /proc cannot say (another OS, a thread set that shrank)."""
+
+    def __init__(self):
+        self.pid, self.last = None, None
+
+    def start(self, pid):
+        self.pid = pid
+        self.last = (time.monotonic_ns(), self._cpu_ns())
+
+    def _cpu_ns(self):
+        total, task = 0, f"/proc/{self.pid}/task"
+        try:
+            for t in os.listdir(task):
+                with open(f"{task}/{t}/schedstat", encoding="ascii") as f:
+                    total += int(f.read().split()[0])
+        except (OSError, ValueError, IndexError):
+            return None
+        return total
+
+    def utilisation(self):
+        """CPUs busy on average since the previous call (or start)."""
+        if self.pid is None:
+            return None
+        now = (time.monotonic_ns(), self._cpu_ns())
+        (w0, c0), (w1, c1), self.last = self.last, now, now
+        if c0 is None or c1 is None or c1 < c0 or w1 <= w0:
+            return None
+        return (c1 - c0) / (w1 - w0)
+
+
+def run(cmd, cwd, env, on_line=None, meter=None):
+    """Runs cmd, passing each output line (stdout and stderr) to on_line; meter (a CpuMeter)
+    is started on the process. Returns (rc, tail)."""
     tail = []
     try:
         p = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.PIPE,
                              stderr=subprocess.STDOUT, text=True, errors="replace")
     except OSError as e:
         return 127, [str(e)]
+    if meter:
+        meter.start(p.pid)
     for line in p.stdout:
         line = line.rstrip("\n")
         tail = (tail + [line])[-20:]
@@ -141,8 +179,8 @@ def run(cmd, cwd, env, on_line=None):
 # ---- rows ----------------------------------------------------------------------------------
 
 def go_origin_rows(name, family, results, error):
-    """Iteration rows for one of Go's benchmarks: results is [(iterations, ns/op)] in run
-    order."""
+    """Iteration rows for one of Go's benchmarks: results is [(iterations, ns/op, CPU
+    utilisation or None)] in run order."""
     base = dict(name=name, run_name=name, run_type="iteration", family_index=family,
                 per_family_instance_index=0, repetitions=max(1, len(results)))
     if not results:
@@ -150,7 +188,8 @@ def go_origin_rows(name, family, results, error):
                      error_message=error, iterations=0, real_time=None, cpu_time=None,
                      time_unit="ns", ctxsw=None)]
     return [dict(base, repetition_index=i, threads=1, iterations=it, real_time=ns,
-                 cpu_time=None, time_unit="ns", ctxsw=None) for i, (it, ns) in enumerate(results)]
+                 cpu_time=None if u is None else ns * u, time_unit="ns", ctxsw=None)
+            for i, (it, ns, u) in enumerate(results)]
 
 
 def write_context(out_path, go, env, cores, profile):
@@ -160,7 +199,8 @@ def write_context(out_path, go, env, cores, profile):
     version = subprocess.run([go, "env", "GOVERSION"], env=env, capture_output=True,
                              text=True).stdout.strip()
     ctx = {"go_version": version or "unknown", "gomaxprocs": cores, "profile": profile,
-           "go_origin_cpu_time": "not measured (null): Go's testing reports wall time only"}
+           "go_origin_cpu_time": "estimated: wall time x the test process's CPU utilisation "
+                                 "since the previous result (gobench.py, CpuMeter)"}
     append_rows(out_path, [{"context": ctx}])
 
 
@@ -216,12 +256,13 @@ def run_go_origin(pkg, benches, test_bin, goroot, env, args, progress):
     results = {g: [] for g in wanted}
     written = set()
     notes, last = {}, [None]  # Go's reason for a SKIP or FAIL follows on indented lines
+    meter = CpuMeter()
 
     def on_line(line):
         m = RESULT.match(line)
         if m and m.group(1) in wanted:
             g, iters, ns = m.group(1), int(m.group(2)), float(m.group(3))
-            results[g].append((iters, ns))
+            results[g].append((iters, ns, meter.utilisation()))
             row, fam = wanted[g]
             print(f"{row:<64} {ns:12.1f} {'-':>12} {iters:10d}", flush=True)
             if len(results[g]) == count:  # complete: written now, kept if the run is cut short
@@ -244,7 +285,7 @@ def run_go_origin(pkg, benches, test_bin, goroot, env, args, progress):
     cmd = [test_bin, "-test.run=NONE", "-test.bench=" + bench_pattern(benches),
            f"-test.benchtime={args.prof.min_time:g}s", f"-test.count={count}",
            "-test.timeout=60m"]
-    rc, tail = run(cmd, os.path.join(goroot, "src", pkg), env, on_line)
+    rc, tail = run(cmd, os.path.join(goroot, "src", pkg), env, on_line, meter)
     progress.done(what, start)
     complete = rc == 0
     for g, (row, fam) in wanted.items():

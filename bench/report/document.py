@@ -4,14 +4,16 @@ render_html.py turn into report.md and index.html.
 Blocks: ("h1"|"h2"|"p"|"warn", text), ("table", headers, rows, numeric column indexes),
 ("plots", [plots.Plot]). Cells are plain strings.
 
-Figures: the median wall (and CPU) ns/op over repetitions; ratios are of medians from this run
-(× pthread: this implementation's median / pthread's for the same key; below 1 is faster); the
-winner of a key has the lowest median wall time among the real implementations (the null
+Figures: the median wall (and CPU) ns/op over rounds; ratios are of medians from this run
+(× pthread: this implementation's median / pthread's for the same key; below 1 is faster), each
+with its significance; winners, ties and the tally against Go come from verdicts.py (the null
 implementation is harness overhead and shown on its own); spread is the coefficient of variation
-across repetitions and the min-max range.
+across rounds and the min-max range.
 """
 
+from . import stats
 from .model import BASE_IMPL, GO_IMPL, NULL_IMPL
+from .verdicts import Verdicts, fmt_interval, fmt_ratio
 
 WINNER = "\u2605"  # star before the winner's name
 DASH = "\u2014"
@@ -54,12 +56,6 @@ def _median(inst):
     return inst.wall.median if inst is not None and inst.wall.ok() else None
 
 
-def winner(group):
-    """The Instance with the lowest median wall time among the real implementations, or None."""
-    cands = [i for impl, i in group.items() if impl != NULL_IMPL and i.wall.ok()]
-    return min(cands, key=lambda i: i.wall.median) if cands else None
-
-
 def _counters(inst):
     skip = {"ctxsw"}
     return " ".join(f"{k}={v:.4g}" for k, v in inst.counters.items()
@@ -87,65 +83,77 @@ def _go_note(res):
     return [("warn", f"No Go results in this run: {why}. The \u00d7 go columns are empty.")]
 
 
-def summary(res):
+def summary(res, v):
     rows = []
     for key in res.keys():
-        g = res.by_key(key)
-        w = winner(g)
-        base, go, null = g.get(BASE_IMPL), g.get(GO_IMPL), g.get(NULL_IMPL)
-        if w is None:
-            rows.append([key, DASH, DASH, DASH, DASH, DASH, ns(_median(null)), str(len(g))])
+        c = v.by_key[key]
+        g = c.group
+        null = g.get(NULL_IMPL)
+        b = c.best
+        state = "straddled" if c.straddled else ""
+        if b is None:
+            rows.append([key, DASH, DASH, DASH, DASH, DASH, ns(_median(null)), str(len(g)), state])
             continue
-        rows.append([key, WINNER + " " + w.impl, ns(w.wall.median), ns(w.cpu.median),
-                     ratio(w.wall.median, _median(base)), ratio(w.wall.median, _median(go)),
-                     ns(_median(null)), str(len(g))])
-    head = ["scenario", "winner", "wall ns/op", "cpu ns/op", "\u00d7 pthread", "\u00d7 go",
-            "null ns/op (harness)", "impls"]
+        notes = [n for n in (c.state_note(b.impl, GO_IMPL),) if n]
+        rows.append([key, c.winner_text(WINNER), ns(b.wall.median), ns(b.cpu.median),
+                     fmt_ratio(c.vs(b.impl, BASE_IMPL)) if b.impl != BASE_IMPL else DASH,
+                     fmt_ratio(c.vs(b.impl, GO_IMPL)) if b.impl != GO_IMPL else DASH,
+                     ns(_median(null)), str(len(g)), "; ".join([state] + notes if state else notes)])
+    head = ["scenario", "winner", "wall ns/op", "cpu ns/op", "fastest \u00d7 pthread",
+            "fastest \u00d7 go", "null ns/op (harness)", "impls", "machine state"]
+    if not any(r[8] for r in rows):
+        head, rows = head[:8], [r[:8] for r in rows]
     return ("table", head, rows, {2, 3, 4, 5, 6, 7})
 
 
-def go_table(res):
-    """Go-origin keys (no arguments, per the contract) and any key with a Go row."""
+def go_table(res, v):
+    """Go-origin keys (no arguments, per the contract) and any key with a Go row: each
+    implementation's ratio to Go with its significance, and the verdict against Go."""
     keys = [k for k in res.keys()
             if GO_IMPL in res.by_key(k) or not next(iter(res.by_key(k).values())).args]
     impls = [i for i in res.impls() if i not in (GO_IMPL, NULL_IMPL)]
+    origin = set(v.go_origin_keys())
     rows = []
     for key in keys:
-        g = res.by_key(key)
-        go = _median(g.get(GO_IMPL))
-        row = [key, ns(go)]
+        c = v.by_key[key]
+        row = [key, ns(_median(c.group.get(GO_IMPL))),
+               v.against_go(key) if key in origin else DASH]
         for impl in impls:
-            row.append(ratio(_median(g.get(impl)), go) if impl in g else DASH)
+            row.append(fmt_ratio(c.vs(impl, GO_IMPL)) if impl in c.group else DASH)
         rows.append(row)
-    head = ["scenario", "go ns/op"] + [f"{i} \u00d7 go" for i in impls]
-    return ("table", head, rows, set(range(1, len(head))))
+    head = ["scenario", "go ns/op", "csplab vs go"] + [f"{i} \u00d7 go" for i in impls]
+    return ("table", head, rows, set(range(3, len(head))) | {1})
 
 
-def detail(res, prim):
+def detail(res, prim, v):
     rows = []
     for key in res.keys(prim):
-        g = res.by_key(key)
-        w = winner(g)
-        base, go = _median(g.get(BASE_IMPL)), _median(g.get(GO_IMPL))
+        c = v.by_key[key]
+        g = c.group
         for impl in [i for i in res.impls() if i in g]:
             inst = g[impl]
-            name = (WINNER + " " if inst is w else "") + impl
+            name = (WINNER + " " if inst is c.winner else
+                    "= " if c.winner is None and c.tested and impl in c.tied and
+                    len(c.tied) > 1 else "") + impl
             if impl == NULL_IMPL:
                 name += " (harness)"
             if not inst.wall.ok():
-                rows.append([key, name, "error: " + (inst.error or "no result")] + [""] * 7)
+                rows.append([key, name, "error: " + (inst.error or "no result")] + [""] * 8)
                 continue
             wl = inst.wall
             spread = f"{ns(wl.min)}\u2013{ns(wl.max)}" if wl.n > 1 else f"n={wl.n}"
+            to_go = c.vs(impl, GO_IMPL) if impl != GO_IMPL else None
             rows.append([key, name, ns(wl.median), ns(inst.cpu.median), pct(wl.cv), spread,
-                         ratio(wl.median, base), ratio(wl.median, go),
+                         fmt_ratio(c.vs(impl, BASE_IMPL)) if impl != BASE_IMPL else DASH,
+                         fmt_ratio(to_go), fmt_interval(to_go),
                          f"{inst.counters['ctxsw']:.3g}" if "ctxsw" in inst.counters else DASH,
                          _counters(inst)])
     head = ["scenario", "implementation", "wall ns/op", "cpu ns/op", "cv", "min\u2013max",
-            "\u00d7 pthread", "\u00d7 go", "ctxsw/op", "counters"]
-    if not any(r[9] for r in rows):  # no scenario counters in this primitive
-        head, rows = head[:9], [r[:9] for r in rows]
-    return ("table", head, rows, {2, 3, 4, 5, 6, 7, 8})
+            "\u00d7 pthread", "\u00d7 go", f"\u00d7 go, {stats.LEVEL:.0%} interval", "ctxsw/op",
+            "counters"]
+    if not any(r[10] for r in rows):  # no scenario counters in this primitive
+        head, rows = head[:10], [r[:10] for r in rows]
+    return ("table", head, rows, {2, 3, 4, 5, 6, 7, 8, 9})
 
 
 def oversubscription(res, factor=4):
@@ -181,10 +189,48 @@ def oversubscription(res, factor=4):
     return ("table", head, rows, {2, 3, 4, 5, 6, 7})
 
 
+CALIB_PRIM = "calib"  # rows that measure the harness's parts (docs/benchmarks.md, "Calibration")
+CALIB_TOLERANCE = 0.10
+
+
+def calibration(res, v):
+    """Is the comparison with Go like for like? For each of Go's own benchmarks the harness's
+    null implementation (the port's loop and local work, no synchronisation) beside Go's whole
+    figure, which it must not exceed; and the calib/ rows (local work alone, C and Go), which
+    must agree within CALIB_TOLERANCE."""
+    rows = []
+    for key in v.go_origin_keys():
+        g = v.by_key[key].group
+        null, go = _median(g.get(NULL_IMPL)), _median(g.get(GO_IMPL))
+        if null is None or go is None:
+            continue
+        rows.append([key, ns(null), ns(go), ratio(null, go),
+                     "ok" if null <= go else "null costs more than Go's whole benchmark"])
+    for key in res.keys(CALIB_PRIM):
+        c = v.by_key[key]
+        go = _median(c.group.get(GO_IMPL))
+        for impl, inst in c.group.items():
+            if impl == GO_IMPL or go is None or _median(inst) is None:
+                continue
+            r = _median(inst) / go
+            rows.append([f"{key} ({impl} vs go)", ns(_median(inst)), ns(go), ratio(_median(inst), go),
+                         "ok" if abs(r - 1) <= CALIB_TOLERANCE else
+                         f"differ by more than {CALIB_TOLERANCE:.0%}"])
+    if not rows:
+        return None
+    head = ["benchmark", "null (C harness) ns/op", "go ns/op", "null \u00d7 go", "check"]
+    return ("table", head, rows, {1, 2, 3})
+
+
 def build(res, plots, notes=()):
     ctx = res.ctx
     reps = sorted({i.wall.n for i in res.instances if i.wall.ok()})
+    v = Verdicts(res)
     blocks = [("h1", f"csplab benchmarks: {ctx.get('run_id', 'run')}")]
+    if not stats.HAVE_SCIPY:
+        blocks.append(("warn", "No significance tests: scipy is not available to this Python "
+                       "(Debian's /usr/bin/python3 with python3-scipy has it; scripts/deps.sh "
+                       "installs it). Every verdict below reads \u201cuntested\u201d."))
     if ctx.get("partial"):
         blocks.append(("warn", "Partial run: interrupted before the end. Only the benchmarks "
                        "that completed are shown."))
@@ -193,26 +239,55 @@ def build(res, plots, notes=()):
     if failures:
         blocks.append(("warn", "Failures in this run: " + "; ".join(map(str, failures)) +
                        ". Results that did complete are shown."))
-    blocks.append(("p", "Times are nanoseconds per operation, the median over repetitions "
-                   f"(repetitions per benchmark: {', '.join(map(str, reps)) or DASH}). "
+    blocks.append(("p", "Times are nanoseconds per operation, the median over rounds "
+                   f"(rounds per benchmark: {', '.join(map(str, reps)) or DASH}). "
                    "Wall time is elapsed time; CPU time is the process's CPU over the same "
                    "window, all threads (spinning shows there). \u00d7 pthread and \u00d7 go are "
-                   "ratios of medians from this run: below 1.00 is faster. " + WINNER +
-                   " marks the winner (lowest median wall time; the null implementation only "
-                   "measures the harness and is shown on its own). Compare within a run, not "
-                   "across runs: machines are shared and noisy. docs/benchmarks.md explains the "
-                   "scenarios and how to read this report."))
+                   "ratios of medians from this run: below 1.00 is faster. Each carries the "
+                   "two-sided Mann-Whitney U p-value of the two implementations' per-round "
+                   f"samples; p < {stats.ALPHA} is a difference, otherwise the ratio is marked "
+                   "\u2248 (no difference shown). " + WINNER + " marks a winner only when it "
+                   f"beats every other implementation at p < {stats.ALPHA}; otherwise the "
+                   "summary says \u201ctie\u201d and names the implementations none of the others "
+                   "is shown faster than (marked = in the tables). The null implementation only "
+                   "measures the harness and never competes. Compare within a run, not across "
+                   "runs: machines are shared and noisy; bench/run.py --compare compares two "
+                   "runs properly. docs/benchmarks.md explains the scenarios and how to read "
+                   "this report."))
     blocks.append(("h2", "Machine and run"))
     blocks.append(_context_block(ctx))
+    state = v.state.summary()
     blocks.append(("h2", "Summary"))
     blocks += _go_note(res)
-    blocks.append(summary(res))
+    if state:
+        straddled = sum(1 for c in v.by_key.values() if c.straddled)
+        blocks.append(("p", f"Machine state: {state}. {straddled} of {len(v.by_key)} "
+                       "comparisons straddled a change of state (their rounds saw both); their "
+                       "verdicts hold over both states together, and where the rounds of each "
+                       "state disagree on who is faster the machine-state column says so."))
+    blocks.append(summary(res, v))
+    tally = v.tally_line()
+    if tally:
+        blocks.append(("p", tally))
     blocks.append(("h2", "Against Go"))
     blocks.append(("p", "Go's own benchmarks ported one-to-one (and csplab's Go programs where "
                    "present): each csplab implementation's median wall time divided by Go's "
-                   "from the same run."))
+                   "from the same run, with its p-value. csplab vs go: won when some "
+                   "implementation is significantly faster than Go, lost when Go is "
+                   "significantly faster than every one, tied otherwise."))
     if res.has_impl(GO_IMPL):
-        blocks.append(go_table(res))
+        blocks.append(go_table(res, v))
+        cal = calibration(res, v)
+        if cal:
+            blocks.append(("h2", "Calibration"))
+            blocks.append(("p", "Is the comparison with Go like for like? The null "
+                           "implementation runs a Go benchmark's port with no synchronisation "
+                           "at all: its loop, its parallelism and its local work. It must cost "
+                           "no more than Go's whole benchmark, or every implementation loses for "
+                           "reasons that are not the primitive's. The calib rows measure the "
+                           "local work alone on both sides, which must agree within "
+                           f"{CALIB_TOLERANCE:.0%}."))
+            blocks.append(cal)
     else:
         blocks += _go_note(res)
     over = oversubscription(res)
@@ -230,7 +305,7 @@ def build(res, plots, notes=()):
         mine = [p for p in plots if p.prim == prim]
         if mine:
             blocks.append(("plots", mine))
-        blocks.append(detail(res, prim))
+        blocks.append(detail(res, prim, v))
     errors = [i for i in res.instances if not i.wall.ok()]
     if errors:
         blocks.append(("h2", "Errors"))

@@ -26,6 +26,7 @@ _STANDARD = {
     "name", "run_name", "run_type", "family_index", "per_family_instance_index", "repetitions",
     "repetition_index", "threads", "aggregate_name", "aggregate_unit", "error_occurred",
     "error_message", "iterations", "real_time", "cpu_time", "time_unit", "origin", "label",
+    "canary_rt_ns",
 }
 _TIME_UNITS = {"ns": 1.0, "us": 1e3, "ms": 1e6, "s": 1e9}
 
@@ -86,6 +87,9 @@ class Instance:
         self.key = key_of(prim, scenario, args)
         self.reps, self.aggs = [], {}
         self.error = None
+        # Per round (repetition_index -> value): wall ns/op, CPU ns/op, and the machine-state
+        # canary measured before the round's turn of this comparison (None when absent).
+        self.rounds, self.cpu_rounds, self.canary = {}, {}, {}
         self.wall = self.cpu = Stat()
         self.counters = {}  # counter -> median over repetitions
 
@@ -103,6 +107,10 @@ class Instance:
             if r.get("error_occurred"):
                 self.error = str(r.get("error_message") or "error")
         good = [r for r in self.reps if not r.get("error_occurred")]
+        for i, r in enumerate(good):
+            k = r.get("repetition_index", i)
+            self.rounds[k], self.cpu_rounds[k] = _ns(r, "real_time"), _ns(r, "cpu_time")
+            self.canary[k] = r.get("canary_rt_ns") if _is_num(r.get("canary_rt_ns")) else None
         if good:
             self.wall = Stat.of([_ns(r, "real_time") for r in good])
             self.cpu = Stat.of([_ns(r, "cpu_time") for r in good])
@@ -116,6 +124,11 @@ class Instance:
                              if k not in _STANDARD and _is_num(v)}
         if self.wall.ok():
             self.error = None  # some repetitions failed, the others count
+
+    @property
+    def samples(self):
+        """The wall ns/op of every good round: what the significance tests compare."""
+        return [v for v in self.rounds.values() if v is not None]
 
     def _from_aggs(self, field):
         a = self.aggs
