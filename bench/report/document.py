@@ -94,13 +94,15 @@ def summary(res, v):
         if b is None:
             rows.append([key, DASH, DASH, DASH, DASH, DASH, ns(_median(null)), str(len(g)), state])
             continue
-        notes = [n for n in (c.state_note(b.impl, GO_IMPL),) if n]
+        mine = c.best_csplab()
+        to_go = c.vs(mine.impl, GO_IMPL) if mine is not None else None
+        notes = [n for n in (c.state_note(mine.impl, GO_IMPL) if mine else None,) if n]
         rows.append([key, c.winner_text(WINNER), ns(b.wall.median), ns(b.cpu.median),
                      fmt_ratio(c.vs(b.impl, BASE_IMPL)) if b.impl != BASE_IMPL else DASH,
-                     fmt_ratio(c.vs(b.impl, GO_IMPL)) if b.impl != GO_IMPL else DASH,
+                     (f"{mine.impl} {fmt_ratio(to_go)}" if to_go is not None else DASH),
                      ns(_median(null)), str(len(g)), "; ".join([state] + notes if state else notes)])
     head = ["scenario", "winner", "wall ns/op", "cpu ns/op", "fastest \u00d7 pthread",
-            "fastest \u00d7 go", "null ns/op (harness)", "impls", "machine state"]
+            "best csplab \u00d7 go", "null ns/op (harness)", "impls", "machine state"]
     if not any(r[8] for r in rows):
         head, rows = head[:8], [r[:8] for r in rows]
     return ("table", head, rows, {2, 3, 4, 5, 6, 7})

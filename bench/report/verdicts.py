@@ -95,6 +95,12 @@ class Comparison:
         self.straddled = len(set(rounds.values())) > 1
         self.rounds_state = rounds
 
+    def best_csplab(self):
+        """The csplab implementation (not Go, not null) with the lowest median, or None."""
+        mine = [i for impl, i in self.group.items()
+                if impl not in (GO_IMPL, NULL_IMPL) and i.wall.ok()]
+        return min(mine, key=lambda i: (i.wall.median, i.impl)) if mine else None
+
     def vs(self, impl, ref):
         """stats.Verdict of implementation impl against ref in this comparison, or None."""
         a, b = self.group.get(impl), self.group.get(ref)
