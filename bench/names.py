@@ -4,10 +4,12 @@
 
 e.g. mutex/MutexThroughput/futex/threads:2/cs_ns:0/manual_time. Users: bench/selection.py
 (comparisons and families of a run), bench/run.py, bench/report/model.py (the report's
-instances and keys). Python 3 standard library only.
+instances and keys), bench/go/gobench.py (its --filter). Also the run's filter over these names
+(matcher, exactly). Python 3 standard library only.
 """
 
 import collections
+import re
 
 # The last part Google Benchmark appends for the timing mode (csplab uses manual_time).
 SUFFIXES = ("manual_time", "real_time", "process_time")
@@ -60,3 +62,35 @@ def family_of(name):
     mutex/MutexThroughput/futex/threads:2/manual_time -> mutex/MutexThroughput/futex."""
     n = parse(name)
     return "/".join(n[:3]) if n else name
+
+
+# ---- filters over row names ------------------------------------------------------------------
+# BENCH_FILTER's dialect is Python's re, applied here only: bench/run.py lists every row of both
+# sides unfiltered, selects with matcher(), and passes each side the exact names it selected
+# (exactly()), a pattern every regex dialect on the way reads alike.
+
+class FilterError(ValueError):
+    """A filter that is not a valid regular expression (Python re)."""
+
+
+def matcher(pattern):
+    """The filter as a predicate on row names: Python re searched in the name; a leading '-'
+    negates it; empty, 'all' and '.' take every name (Google Benchmark's conventions). Raises
+    FilterError when the pattern does not compile."""
+    if not pattern or pattern in ("all", "."):
+        return lambda name: True
+    negate = pattern.startswith("-")
+    try:
+        rx = re.compile(pattern[1:] if negate else pattern)
+    except re.error as e:
+        raise FilterError(f"'{pattern}' is not a valid regular expression (Python re): "
+                          f"{e}") from None
+    return lambda name: bool(rx.search(name)) != negate
+
+
+def exactly(names):
+    """A filter matching exactly these names and no other, read alike by Python's re, Google
+    Benchmark's (std::regex or POSIX extended) and Go's RE2: every metacharacter escaped."""
+    special = set(".^$*+?()[]{}|\\")
+    esc = ["".join("\\" + ch if ch in special else ch for ch in n) for n in names]
+    return "^(" + "|".join(esc) + ")$"

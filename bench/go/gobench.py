@@ -30,10 +30,11 @@ round, see run.py).
 they are there already (bench/run.py calls gobench once per comparison and round). --list prints
 the names of the rows the selection would produce, one per line, and runs nothing.
 
---filter is searched in row names ('-' in front negates, as --benchmark_filter); Go
-invocations none of whose rows can match are skipped. --out appends JSON lines. Without Go
-on PATH it says so and exits 0. Build caches: GOCACHE and GOPATH as set, else Go's defaults
-under $HOME, else a directory beside --out.
+--filter is a Python regex searched in row names ('-' in front negates): BENCH_FILTER's one
+dialect (bench/names.py). Go invocations none of whose rows can match are skipped, and csplab's
+Go program lists all its rows and is given exactly the names the filter selects. --out appends
+JSON lines. Without Go on PATH it says so and exits 0. Build caches: GOCACHE and GOPATH as set,
+else Go's defaults under $HOME, else a directory beside --out.
 """
 import argparse
 import json
@@ -49,6 +50,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.dirname(HERE))
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 import profiles  # noqa: E402  (bench/profiles.py: bench/profiles.tsv)
+from names import FilterError, exactly, matcher  # noqa: E402  (the filter's one dialect)
 from rundir import ncpu  # noqa: E402  (the cores, as csp_ncpu() counts them)
 
 # Go's own benchmarks that csplab ports one-to-one: (primitive, Go test package, names).
@@ -71,15 +73,6 @@ SUB_BENCH = {"MakeChan": "Int"}
 
 RESULT = re.compile(r"^Benchmark(\S+?)(?:-\d+)?\s+(\d+)\s+([0-9.e+]+) ns/op")
 NOTICE = re.compile(r"^\s*--- (SKIP|FAIL): Benchmark(\S+?)(?:-\d+)?(?:\s|$)")
-
-
-def matcher(pattern):
-    """Google Benchmark's filter: searched in the name; a leading '-' negates."""
-    if not pattern or pattern in ("all", "."):
-        return lambda name: True
-    negate = pattern.startswith("-")
-    rx = re.compile(pattern[1:] if negate else pattern)
-    return lambda name: bool(rx.search(name)) != negate
 
 
 def writable_dir(path):
@@ -315,23 +308,28 @@ def build_program(go, env, bins, progress):
     return exe
 
 
-def list_rows(go, env, cores, plan, args):
+def program_rows(exe, env, args, cores, match):
+    """The rows of csplab's Go program that the filter selects (it lists them all; the filter
+    is applied here, in Python's dialect), or None when it cannot list them."""
+    listed = subprocess.run([exe, "-list"] + program_flags(args, cores), env=env,
+                            capture_output=True, text=True)
+    if listed.returncode != 0:
+        print(f"gobench: csplab-gobench -list failed: {listed.stderr.strip()}", file=sys.stderr)
+        return None
+    return [n for n in listed.stdout.split() if match(n)]
+
+
+def list_rows(go, env, cores, plan, args, match):
     """--list: the row names of the selection, Go's own benchmarks first."""
     for _, benches in plan:
         for _, row, _ in benches:
             print(row)
     with tempfile.TemporaryDirectory(prefix="csplab-go-") as tmp:
         exe = build_program(go, env, args.bin_dir or tmp, Progress(False, 1))
-        if not exe:
+        rows = program_rows(exe, env, args, cores, match) if exe else None
+        if rows is None:
             return 1
-        listed = subprocess.run([exe, "-list", f"-filter={args.filter}"] +
-                                program_flags(args, cores), env=env, capture_output=True,
-                                text=True)
-        if listed.returncode != 0:
-            print(f"gobench: csplab-gobench -list failed: {listed.stderr.strip()}",
-                  file=sys.stderr)
-            return 1
-        sys.stdout.write(listed.stdout)
+        print("\n".join(rows), end="\n" if rows else "")
     return 0
 
 
@@ -358,8 +356,8 @@ def main():
         args.out = os.path.abspath(args.out)  # the Go program runs in bench/go
     try:
         match = matcher(args.filter)
-    except re.error as e:
-        sys.exit(f"gobench: bad --filter regex: {e}")
+    except FilterError as e:
+        sys.exit(f"gobench: bad --filter: {e}")
 
     go = shutil.which("go")
     if not go:
@@ -376,7 +374,7 @@ def main():
         if not writable_dir(args.bin_dir):
             sys.exit(f"gobench: --bin-dir {args.bin_dir} is not a writable directory")
     if args.list:
-        return list_rows(go, env, cores, plan, args)
+        return list_rows(go, env, cores, plan, args, match)
     write_context(args.out, go, env, cores, args.profile)
     # Steps: compile each test package, each test binary run, build and run csplab's program.
     progress = Progress(args.progress, len(packages) + len(plan) + 2)
@@ -413,17 +411,17 @@ def main():
         exe = build_program(go, env, bins, progress)
         if not exe:
             return 1
-        common = [f"-filter={args.filter}"] + program_flags(args, cores)
-        listed = subprocess.run([exe, "-list"] + common, env=env, capture_output=True,
-                                text=True)
-        if listed.returncode == 0 and listed.stdout.strip():
-            what = f"csplab-gobench ({len(listed.stdout.split())} instances)"
+        rows = program_rows(exe, env, args, cores, match)
+        if rows:
+            what = f"csplab-gobench ({len(rows)} instances)"
             start = progress.step(what)
-            rc, _ = run([exe] + common + ([f"-out={args.out}"] if args.out else []), HERE,
+            cmd = [exe, f"-filter={exactly(rows)}"] + program_flags(args, cores)
+            rc, _ = run(cmd + ([f"-out={args.out}"] if args.out else []), HERE,
                         env, lambda line: print(line, flush=True))
             progress.done(what, start)
             ok &= rc == 0
         else:
+            ok &= rows is not None
             progress.step("(skipped: csplab-gobench, no row matches the filter)")
 
     if args.progress:

@@ -8,8 +8,10 @@
 //
 // -repetitions, -min-time and -sweeps are a profile's columns: bench/go/gobench.py passes them
 // from bench/profiles.tsv, the profiles' only definition; this program has no profile of its own.
-// -filter is searched in each row name (Go regexp; a leading '-' negates it, as
-// --benchmark_filter). -out appends JSON lines, one per result, as each instance finishes.
+// -filter is searched in each row name (Go regexp; a leading '-' negates it). gobench.py lists
+// every row and applies BENCH_FILTER itself (Python re, its one dialect), then passes the names
+// it selected as an escaped exact pattern, which both dialects read alike. -out appends JSON
+// lines, one per result, as each instance finishes.
 // "threads" are goroutines; GOMAXPROCS is set to the core count (-ncpu, default the CPUs this
 // process may run on).
 package main
