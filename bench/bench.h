@@ -45,6 +45,8 @@ struct bench_scenario {
 	const char *arg_names[BENCH_MAX_ARGS];
 	size_t (*args)(enum bench_profile p, int64_t combos[][BENCH_MAX_ARGS]);
 	unsigned skip_props;  /* implementations with any of these csp_prop bits are not run */
+	unsigned only_props;  /* if set, only implementations with all of these bits are run */
+	const char *group;    /* the row name's first part if not the primitive's ("calib") */
 };
 
 struct bench_b {
@@ -122,8 +124,58 @@ static inline bool b_next(bench_pb *pb)
 	return b_next_slow(pb);
 }
 
-/* Go's local work loop (sync/mutex_test.go: `for i := 0; i < n; i++ { v *= 2; v /= 2 }`), kept
- * from being optimised away, with the same dependency chain as Go's compiled loop. */
+/*
+ * Go's local work loops, as Go 1.19's compiler compiles them (`go tool objdump -s BenchmarkX` on
+ * `go test -c runtime` / `sync`; docs/benchmarks.md, "Calibration", checks the cost). Which form a
+ * port uses depends on whether Go's result is used, not on the source text, because Go drops what
+ * is dead:
+ *
+ * b_work_dead(n): `foo := 0; for pb.Next() { ... for i := 0; i < n; i++ { foo *= 2; foo /= 2 } }`
+ *   followed only by `_ = foo` (benchmarkMutex, benchmarkWaitGroupAddDone/Wait): foo is dead, the
+ *   arithmetic is gone, and what remains is the counting loop, `INCQ AX; CMPQ $0x64, AX; JL`:
+ *   about one cycle a step. Here: the same loop around an empty asm statement.
+ *
+ * b_work_live(foo, n): the same loop where foo is read afterwards (benchmarkRWMutex's `foo %
+ *   writeRatio`, benchmarkChanProdCons's and SelectProdCons's `c <- foo == 42`): each step is
+ *   `MOVQ R8, DX; SHLQ $1, R8; SHRQ $63, R8; LEAQ (R8)(DX*2), R8; SARQ $1, R8` (foo * 2, then the
+ *   signed halving's rounding fix-up), a chain of four one-cycle instructions. gcc makes the same
+ *   chain (add; shr; add; sar) once an empty asm hides that foo * 2 is even; returns foo.
+ *
+ * b_local_work(w): chan_test.go's localWork, `foo /= (foo + 1)` w times, foo 0 and kept by
+ *   `if alwaysFalse { workSink += foo }`: Go inlines it as `LEAQ 1(DX), SI; CQO; IDIVQ SI` (after
+ *   a check for a divisor of -1), one 64-bit division a step; so does gcc.
+ *
+ * The asm statements emit nothing; `volatile` keeps the loop where Go kept it even if the caller
+ * drops foo.
+ */
+static inline void b_work_dead(int64_t n)
+{
+	for (int64_t i = 0; i < n; i++)
+		__asm__ __volatile__("");
+}
+
+static inline int64_t b_work_live(int64_t foo, int64_t n)
+{
+	for (int64_t i = 0; i < n; i++) {
+		foo *= 2;
+		__asm__ __volatile__("" : "+r"(foo));
+		foo /= 2;
+	}
+	return foo;
+}
+
+static inline void b_local_work(int64_t w)
+{
+	int64_t foo = 0;
+	for (int64_t i = 0; i < w; i++) {
+		__asm__ __volatile__("" : "+r"(foo)); /* Go cannot see that foo stays 0 either */
+		foo /= foo + 1;
+	}
+	__asm__ __volatile__("" : : "r"(foo)); /* Go's `if alwaysFalse { workSink += foo }` */
+}
+
+/* A unit of local work for csplab's own scenarios, which calibrate its cost (mutex_matrix.c):
+ * b_work_live's step, called out of line. */
 void b_work(int units);
 
 /* Thread-count sweeps from the core count: {1, ncpu, 2*ncpu, 4*ncpu} without duplicates. */

@@ -140,7 +140,8 @@ static void register_instances(const struct bench_scenario *s, const csp_info *i
 	while (nargs < BENCH_MAX_ARGS && s->arg_names[nargs])
 		nargs++;
 	char name[160];
-	snprintf(name, sizeof name, "%s/%s/%s", csp_prim_name(s->prim), s->name, impl->name);
+	snprintf(name, sizeof name, "%s/%s/%s", s->group ? s->group : csp_prim_name(s->prim),
+		s->name, impl->name);
 	for (size_t c = 0; c < nc; c++) {
 		struct instance *in = calloc(1, sizeof *in); /* lives as long as the process */
 		if (!in) {
@@ -288,7 +289,8 @@ int main(int argc, char **argv)
 		impl_known = true;
 		for (size_t k = 0; k < n_scenarios; k++) {
 			const struct bench_scenario *s = scenarios[k];
-			if (s->prim != e->prim || (s->skip_props & e->info->props))
+			if (s->prim != e->prim || (s->skip_props & e->info->props) ||
+				(s->only_props & ~e->info->props))
 				continue;
 			register_instances(s, e->info, profile);
 			registered++;

@@ -3,8 +3,9 @@
  * loop bodies, channel capacities and parallelism, under Go's names.
  *
  * Translation: b.RunParallel -> b_run_parallel (b->procs tasks, GOMAXPROCS); `go f()` ->
- * b_go; b.N -> b->n; Go's inline `foo *= 2; foo /= 2` loops -> b_work(w), and so is its
- * localWork(w) (`foo /= foo + 1` w times in Go: a division a step, so somewhat slower per step).
+ * b_go; b.N -> b->n; Go's inline `foo *= 2; foo /= 2` loops, whose foo is live (`c <- foo ==
+ * 42`), -> b_work_live, and its localWork(w) (`foo /= foo + 1`) -> b_local_work (bench.h shows
+ * what Go compiled each to).
  * Element types: int -> sizeof(int); bool and struct{} -> 1 byte (csplab has no zero-size
  * elements). A select with one case and a default is what Go compiles to a non-blocking
  * operation, so it is csp_chan_tryrecv / csp_chan_trysend here.
@@ -26,13 +27,6 @@ enum {
 
 static const int zero = 0, one = 1;
 static const unsigned char false_byte = 0, true_byte = 1;
-
-/* Go's work loops, which cost nothing at all when w is 0. */
-static inline void local_work(int w)
-{
-	if (w)
-		b_work(w);
-}
 
 /* BenchmarkChanNonblocking: `select { case <-myc: default: }` on an unbuffered channel no one
  * sends on. */
@@ -103,14 +97,14 @@ static void chan_sync_task(void *arg)
 		for (int g = 0; g < CALLS_PER_SCHED; g++) {
 			if (i % 2 == 0) {
 				csp_chan_recv(s->myc, NULL, NULL);
-				local_work(s->work);
+				b_local_work(s->work);
 				csp_chan_send(s->myc, &zero);
-				local_work(s->work);
+				b_local_work(s->work);
 			} else {
 				csp_chan_send(s->myc, &zero);
-				local_work(s->work);
+				b_local_work(s->work);
 				csp_chan_recv(s->myc, NULL, NULL);
-				local_work(s->work);
+				b_local_work(s->work);
 			}
 		}
 	}
@@ -148,23 +142,27 @@ struct prodcons {
 static void producer(void *arg)
 {
 	struct prodcons *pc = arg;
+	int64_t foo = 0;
 	while (atomic_fetch_sub(&pc->n, 1) - 1 >= 0) {
 		for (int g = 0; g < CALLS_PER_SCHED; g++) {
-			local_work(pc->work);
+			foo = b_work_live(foo, pc->work);
 			csp_chan_send(pc->myc, &one);
 		}
 	}
 	csp_chan_send(pc->myc, &zero);
-	csp_chan_send(pc->c, &false_byte); /* Go's `c <- foo == 42` */
+	unsigned char is42 = foo == 42; /* Go's `c <- foo == 42`, which keeps foo live */
+	csp_chan_send(pc->c, &is42);
 }
 
 static void consumer(void *arg)
 {
 	struct prodcons *pc = arg;
+	int64_t foo = 0;
 	int v;
 	while (csp_chan_recv(pc->myc, &v, NULL) == CSP_OK && v != 0)
-		local_work(pc->work);
-	csp_chan_send(pc->c, &false_byte);
+		foo = b_work_live(foo, pc->work);
+	unsigned char is42 = foo == 42;
+	csp_chan_send(pc->c, &is42);
 }
 
 static void run_prodcons(bench_b *b, size_t chan_size, int work)

@@ -3,9 +3,15 @@
  * the same parallelism (RunParallel over GOMAXPROCS tasks; SetParallelism(10) for the Slack
  * variants, 4 for NoSpin), under Go's names.
  *
+ * MutexWork*'s 100-step loop is b_work_dead: Go never reads its `foo`, so what it compiles is
+ * the bare counting loop (bench.h).
+ *
  * One deliberate difference, in MutexNoSpin: Go yields with `go func() { c <- true }(); <-c`,
- * which its comment calls "an elaborate way to say runtime.Gosched"; a goroutine costs ~200 ns
- * there, an OS thread ~30 us here, so the port says csp_yield() (Gosched) instead. The per-task
+ * which its comment calls "an elaborate way to say runtime.Gosched" (runtime.newproc +
+ * runtime.chanrecv1: a few hundred ns in user space, and the yielder comes back through its P's
+ * runnext); spawning a task costs ~30 us with OS threads, so the port says csp_yield() (Gosched)
+ * instead: sched_yield(), a system call, for OS-thread families, which is why the null mutex
+ * costs more there than Go's whole benchmark (docs/benchmarks.md, "Calibration"). The per-task
  * data arrays Go keeps on the goroutine's (growable) stack are on the heap here, so coroutine
  * stacks need not hold them.
  */
@@ -36,7 +42,8 @@ struct contended {
 	bool work;
 };
 
-/* benchmarkMutex(b, slack, work): all tasks share one mutex; `work` adds Go's 100-step loop. */
+/* benchmarkMutex(b, slack, work): all tasks share one mutex; `work` adds Go's 100-step loop,
+ * whose `foo` Go never reads, so its compiled form is the bare counting loop (b_work_dead). */
 static void contended_body(bench_pb *pb, void *arg)
 {
 	struct contended *c = arg;
@@ -44,7 +51,7 @@ static void contended_body(bench_pb *pb, void *arg)
 		csp_mutex_lock(c->m);
 		csp_mutex_unlock(c->m);
 		if (c->work)
-			b_work(100);
+			b_work_dead(100); /* Go's foo is dead: only the counting loop is left */
 	}
 }
 

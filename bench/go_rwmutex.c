@@ -7,6 +7,9 @@
  *   RWMutexWrite10       the same, every 10th
  *   RWMutexWorkWrite100  readers do Go's 100-step local work loop while holding the read lock
  *   RWMutexWorkWrite10
+ *
+ * Go's `foo` is an int (64 bits) that picks the writers and is then read, so its work loop keeps
+ * the arithmetic: b_work_live (bench.h), and `foo % writeRatio` a 64-bit division, as in Go.
  */
 #include "bench.h"
 
@@ -33,16 +36,17 @@ static void rwmutex_uncontended(bench_b *b)
 
 struct mixed {
 	csp_rwlock *l;
-	int local_work;
-	int write_ratio;
+	int64_t local_work;
+	int64_t write_ratio;
 };
 
-/* benchmarkRWMutex(b, localWork, writeRatio). Go's `foo` both picks the writer iterations and is
- * the work loop's variable (which leaves it unchanged); b_work keeps its own. */
+/* benchmarkRWMutex(b, localWork, writeRatio). Go's `foo` (an int: 64 bits) both picks the writer
+ * iterations, one 64-bit division (IDIVQ) an iteration, and is the work loop's variable, which is
+ * therefore live: the loop keeps its arithmetic (b_work_live), and leaves foo unchanged. */
 static void mixed_body(bench_pb *pb, void *arg)
 {
 	const struct mixed *c = arg;
-	int foo = 0;
+	int64_t foo = 0;
 	while (b_next(pb)) {
 		foo++;
 		if (foo % c->write_ratio == 0) {
@@ -50,7 +54,7 @@ static void mixed_body(bench_pb *pb, void *arg)
 			csp_rwlock_unlock(c->l);
 		} else {
 			csp_rwlock_rlock(c->l);
-			b_work(c->local_work);
+			foo = b_work_live(foo, c->local_work);
 			csp_rwlock_runlock(c->l);
 		}
 	}

@@ -13,7 +13,6 @@ enum {
 };
 
 static const int zero = 0, one = 1;
-static const unsigned char false_byte = 0;
 
 /* BenchmarkSelectUncontended: each task passes one token between two channels of its own. */
 static void uncontended_body(bench_pb *pb, void *arg)
@@ -161,6 +160,7 @@ struct sel_prodcons {
 static void sel_producer(void *arg)
 {
 	struct sel_prodcons *pc = arg;
+	int64_t foo = 0;
 	csp_case cases[3] = {
 		{ .ch = pc->myc, .dir = CSP_SEND, .buf = (void *)&one },
 		{ .ch = b_chan(pc->b, 1, 1), .dir = CSP_RECV }, /* mytimer */
@@ -168,17 +168,19 @@ static void sel_producer(void *arg)
 	};
 	while (atomic_fetch_sub(&pc->n, 1) - 1 >= 0) {
 		for (int g = 0; g < CALLS_PER_SCHED; g++) {
-			b_work(PRODCONS_WORK);
+			foo = b_work_live(foo, PRODCONS_WORK);
 			csp_select(cases, 3, false);
 		}
 	}
 	csp_chan_send(pc->myc, &zero);
-	csp_chan_send(pc->c, &false_byte); /* Go's `c <- foo == 42` */
+	unsigned char is42 = foo == 42; /* Go's `c <- foo == 42`, which keeps foo live */
+	csp_chan_send(pc->c, &is42);
 }
 
 static void sel_consumer(void *arg)
 {
 	struct sel_prodcons *pc = arg;
+	int64_t foo = 0;
 	int v;
 	csp_case cases[3] = {
 		{ .ch = pc->myc, .dir = CSP_RECV, .buf = &v },
@@ -188,9 +190,10 @@ static void sel_consumer(void *arg)
 	for (;;) {
 		if (csp_select(cases, 3, false) == 0 && v == 0)
 			break;
-		b_work(PRODCONS_WORK);
+		foo = b_work_live(foo, PRODCONS_WORK);
 	}
-	csp_chan_send(pc->c, &false_byte);
+	unsigned char is42 = foo == 42;
+	csp_chan_send(pc->c, &is42);
 }
 
 static void select_prodcons(bench_b *b)

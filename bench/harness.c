@@ -221,15 +221,7 @@ void b_run_parallel(bench_b *b, void (*body)(bench_pb *pb, void *arg), void *arg
 
 void b_work(int units)
 {
-	int v = 1;
-	for (int i = 0; i < units; i++) {
-		/* Empty asms that "may change" v keep both steps (and their dependency chain), as Go's
-		 * compiler does: without them v * 2 / 2 folds to v. */
-		v *= 2;
-		__asm__ __volatile__("" : "+r"(v));
-		v /= 2;
-		__asm__ __volatile__("" : "+r"(v));
-	}
+	b_work_live(1, units);
 }
 
 size_t bench_thread_counts(enum bench_profile p, int64_t out[], size_t max)

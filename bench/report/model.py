@@ -14,8 +14,6 @@ instance is its name without the implementation: instances with the same key are
 """
 
 import json
-import math
-import statistics
 
 NULL_IMPL = "null"  # harness overhead, never a winner
 GO_IMPL = "go"      # Go's own number, the reference
@@ -58,6 +56,7 @@ def load(path):
 # report package is importable).
 from names import key_of  # noqa: E402
 from names import parse as parse_name  # noqa: E402
+import aggregates  # noqa: E402  (bench/aggregates.py: the one place aggregates are computed)
 
 
 class Stat:
@@ -68,12 +67,11 @@ class Stat:
 
     @classmethod
     def of(cls, values):
-        v = [x for x in values if isinstance(x, (int, float)) and math.isfinite(x)]
-        if not v:
-            return cls()
-        mean = statistics.fmean(v)
-        cv = statistics.stdev(v) / mean if len(v) > 1 and mean else None
-        return cls(statistics.median(v), min(v), max(v), cv, len(v))
+        v = [x for x in values if aggregates.is_number(x)]
+        if len(v) < 2:
+            return cls(v[0], v[0], v[0], None, 1) if v else cls()
+        a = aggregates.reduce(v)
+        return cls(a["median"], a["min"], a["max"], a["cv"], len(v))
 
     def ok(self):
         return self.median is not None
