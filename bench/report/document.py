@@ -207,7 +207,8 @@ def calibration(res, v):
         if null is None or go is None:
             continue
         rows.append([key, ns(null), ns(go), ratio(null, go),
-                     "ok" if null <= go else "null costs more than Go's whole benchmark"])
+                     "ok" if null <= go else "null costs more than Go's whole benchmark "
+                     "(docs/benchmarks.md, Calibration, lists the known cases and why)"])
     for key in res.keys(CALIB_PRIM):
         c = v.by_key[key]
         go = _median(c.group.get(GO_IMPL))

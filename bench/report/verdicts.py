@@ -42,6 +42,11 @@ def fmt_interval(v):
     return f"{v.low:.2f}\u2013{v.high:.2f}"
 
 
+def _span(ratios):
+    lo, hi = min(ratios), max(ratios)
+    return f"{lo:.2f}\u00d7" if f"{lo:.2f}" == f"{hi:.2f}" else f"{lo:.2f}\u2013{hi:.2f}\u00d7"
+
+
 class State:
     """The machine's state over a run, from the canary readings of its rows."""
 
@@ -134,9 +139,8 @@ class Comparison:
                            "loses to" if all(r > 1 for r in rs) else None)
         f, s = word(fast), word(slow)
         if f and s and f != s:
-            return (f"{impl} {f} {ref} when a cross-core round trip is fast "
-                    f"({min(fast):.2f}\u2013{max(fast):.2f}\u00d7), {s} it when slow "
-                    f"({min(slow):.2f}\u2013{max(slow):.2f}\u00d7)")
+            return (f"{impl} {f} {ref} when a cross-core round trip is fast ({_span(fast)}), "
+                    f"{s} it when slow ({_span(slow)})")
         return None
 
     def winner_text(self, star):
