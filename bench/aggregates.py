@@ -26,7 +26,7 @@ AGGREGATES = [("mean", "time", statistics.mean), ("median", "time", statistics.m
 NOT_MEASURES = {
     "name", "run_name", "run_type", "family_index", "per_family_instance_index", "repetitions",
     "repetition_index", "threads", "aggregate_name", "aggregate_unit", "error_occurred",
-    "error_message", "iterations", "time_unit", "origin", "label",
+    "error_message", "iterations", "time_unit", "origin", "label", "go_origin",
 }
 
 

@@ -175,7 +175,7 @@ def go_origin_rows(name, family, results, error):
     """Iteration rows for one of Go's benchmarks: results is [(iterations, ns/op, CPU
     utilisation or None)] in run order."""
     base = dict(name=name, run_name=name, run_type="iteration", family_index=family,
-                per_family_instance_index=0, repetitions=max(1, len(results)))
+                per_family_instance_index=0, repetitions=max(1, len(results)), go_origin=True)
     if not results:
         return [dict(base, repetition_index=0, threads=1, error_occurred=True,
                      error_message=error, iterations=0, real_time=None, cpu_time=None,

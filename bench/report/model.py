@@ -24,7 +24,7 @@ _STANDARD = {
     "name", "run_name", "run_type", "family_index", "per_family_instance_index", "repetitions",
     "repetition_index", "threads", "aggregate_name", "aggregate_unit", "error_occurred",
     "error_message", "iterations", "real_time", "cpu_time", "time_unit", "origin", "label",
-    "canary_rt_ns",
+    "canary_rt_ns", "go_origin",
 }
 _TIME_UNITS = {"ns": 1.0, "us": 1e3, "ms": 1e6, "s": 1e9}
 
@@ -105,6 +105,8 @@ class Instance:
             if r.get("error_occurred"):
                 self.error = str(r.get("error_message") or "error")
         good = [r for r in self.reps if not r.get("error_occurred")]
+        # One of Go's own benchmarks (gobench.py marks their rows), not a program of csplab's.
+        self.go_origin = any(r.get("go_origin") is True for r in self.reps)
         for i, r in enumerate(good):
             k = r.get("repetition_index", i)
             self.rounds[k], self.cpu_rounds[k] = _ns(r, "real_time"), _ns(r, "cpu_time")

@@ -163,10 +163,13 @@ class Verdicts:
         self.by_key = {k: Comparison(k, res.by_key(k), self.state) for k in res.keys()}
 
     def go_origin_keys(self):
-        """Go's own benchmarks: keys with a Go row and no arguments (docs/benchmarks.md: the
-        ports of Go's benchmarks take none)."""
-        return [k for k, c in self.by_key.items()
-                if GO_IMPL in c.group and not c.group[GO_IMPL].args]
+        """Go's own benchmarks: keys whose Go row gobench.py marked go_origin (rows recorded
+        before the mark: a Go row without arguments outside calib/, as the ports of Go's
+        benchmarks take none)."""
+        marked = any(i.go_origin for i in self.res.instances)
+        return [k for k, c in self.by_key.items() if GO_IMPL in c.group and (
+            c.group[GO_IMPL].go_origin if marked else
+            not c.group[GO_IMPL].args and c.group[GO_IMPL].prim != "calib")]
 
     def against_go(self, key):
         """'won' (some csplab implementation significantly faster than Go), 'lost' (Go

@@ -67,6 +67,20 @@ class Winners(unittest.TestCase):
         self.assertEqual(t["tied"], ["mutex/Tied"])
         self.assertTrue(v.tally_line().startswith("Go's benchmarks: 1 won, 1 tied, 1 lost"))
 
+    def test_go_origin_is_the_mark(self):
+        spec = {name("Own", "futex"): FAST, name("Own", "go"): SLOW,
+                name("Program", "futex"): FAST, name("Program", "go"): SLOW,
+                name("LocalWork", "null", "calib"): FAST, name("LocalWork", "go", "calib"): FAST}
+        rs = rows(spec)
+        for r in rs:
+            if r["name"] == name("Own", "go"):
+                r["go_origin"] = True
+        v = Verdicts(Results({}, rs))
+        self.assertEqual(v.go_origin_keys(), ["mutex/Own"])
+        # Unmarked (older) rows: a Go row without arguments, calib/ left out.
+        v = Verdicts(run(spec))
+        self.assertEqual(sorted(v.go_origin_keys()), ["mutex/Own", "mutex/Program"])
+
     def test_ratio_marks(self):
         v = Verdicts(run({name("A", "futex"): FAST, name("A", "go"): SLOW,
                           name("A", "pthread"): LIKE_FAST}))
