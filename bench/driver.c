@@ -1,8 +1,8 @@
 /*
  * csplab-bench: every scenario over every registered implementation, through Google Benchmark.
  *
- *   csplab-bench [--list] [--impl NAME] [--profile smoke|quick|full] [--out FILE.jsonl]
- *                [--benchmark_filter=REGEX] [other --benchmark_* flags]
+ *   csplab-bench [--list] [--impl=NAME] [--profile=smoke|quick|full] [--out=FILE.jsonl]
+ *                [--benchmark_filter=REGEX] [other --benchmark_* flags] [--help] [--version]
  *
  * The profiles (repetitions, minimum time, run cap, sweeps) come from bench/profiles.tsv through
  * the header CMake generates from it (bench_profiles.h); explicit --benchmark_repetitions and
@@ -18,7 +18,9 @@
 #include "harness_internal.h"
 #include "shim/gbench.h"
 
+#include <csplab/version.h>
 #include <errno.h>
+#include <getopt.h>
 #include <gnu/libc-version.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -210,19 +212,47 @@ static int write_context(const char *path, const char *profile)
 	json_field(f, "glibc", gnu_get_libc_version(), false);
 	json_field(f, "compiler", "gcc-compatible " __VERSION__, false);
 	json_field(f, "build_flags", CSPLAB_BUILD_FLAGS, false);
+	json_field(f, "csplab_version", CSPLAB_VERSION, false);
 	json_field(f, "profile", profile, true);
 	fprintf(f, "}}\n");
 	fclose(f);
 	return 0;
 }
 
+static const char usage_text[] =
+	"usage: csplab-bench [--list] [--impl=NAME] [--profile=" BENCH_PROFILE_NAMES "]\n"
+	"                    [--out=FILE.jsonl] [--benchmark_* flags]\n"
+	"Every scenario over every registered implementation, through Google Benchmark.\n"
+	"\n"
+	"  -l, --list           print the benchmarks that would run (after --benchmark_filter)\n"
+	"  -i, --impl=NAME      only implementation NAME\n"
+	"  -p, --profile=NAME   " BENCH_PROFILE_NAMES " (bench/profiles.tsv; default quick)\n"
+	"  -o, --out=FILE       append the context and each result to FILE, one JSON per line\n"
+	"  -h, --help           this help, then Google Benchmark's\n"
+	"  -V, --version        print csplab's version\n"
+	"  --benchmark_*=VALUE  passed to Google Benchmark (below); explicit\n"
+	"                       --benchmark_repetitions/--benchmark_min_time beat the profile's\n"
+	"\n"
+	"Environment: the coro family's CSPLAB_CORO_* settings (docs/coro.md). make bench and\n"
+	"bench/run.py read BENCH_PROFILE, BENCH_FILTER, BENCH_ONE_SIDE and IMPL.\n";
+
 static _Noreturn void usage(const char *why)
 {
 	if (why)
 		fprintf(stderr, "csplab-bench: %s\n", why);
-	fprintf(stderr, "usage: csplab-bench [--list] [--impl NAME] [--profile " BENCH_PROFILE_NAMES
-			"] [--out FILE.jsonl] [--benchmark_* flags]\n");
+	fputs(usage_text, stderr);
 	exit(2);
+}
+
+/* --help: ours, then Google Benchmark's own flags (its Initialize prints them and exits 0). */
+static _Noreturn void help(const char *argv0)
+{
+	fputs(usage_text, stdout);
+	printf("\nGoogle Benchmark's flags, passed through:\n");
+	fflush(stdout);
+	char *gb_help[] = { (char *)argv0, (char *)"--help", NULL };
+	gb_main(2, gb_help, NULL);
+	exit(0);
 }
 
 static void print_name(const char *name, void *arg)
@@ -241,26 +271,43 @@ int main(int argc, char **argv)
 	if (!gb_argv)
 		usage("out of memory");
 	gb_argv[gb_argc++] = argv[0];
+	/* Google Benchmark's flags (--benchmark_*=VALUE) go to it; getopt_long parses the rest. */
+	int own_argc = 1;
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
-		if (strcmp(a, "--list") == 0) {
-			list = true;
-		} else if (strcmp(a, "--impl") == 0 || strcmp(a, "--profile") == 0 ||
-			   strcmp(a, "--out") == 0) {
-			if (i + 1 >= argc)
-				usage("missing value after an option");
-			*(strcmp(a, "--impl") == 0 ? &impl : strcmp(a, "--out") == 0 ? &out
-											 : &profile_name) = argv[++i];
-		} else if (strncmp(a, "--benchmark_", 12) == 0) {
+		if (strncmp(a, "--benchmark_", 12) == 0) {
 			user_reps |= strncmp(a, "--benchmark_repetitions", 23) == 0;
 			user_min_time |= strncmp(a, "--benchmark_min_time", 20) == 0;
 			if (strncmp(a, "--benchmark_filter=", 19) == 0)
 				filter = a + 19;
 			gb_argv[gb_argc++] = argv[i];
 		} else {
-			usage("unknown option (Google Benchmark's own flags start with --benchmark_)");
+			argv[own_argc++] = argv[i];
 		}
 	}
+	argv[own_argc] = NULL;
+	static const struct option opts[] = {
+		{ "list", no_argument, NULL, 'l' },
+		{ "impl", required_argument, NULL, 'i' },
+		{ "profile", required_argument, NULL, 'p' },
+		{ "out", required_argument, NULL, 'o' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	for (int c; (c = getopt_long(own_argc, argv, "li:p:o:hV", opts, NULL)) != -1;) {
+		switch (c) {
+		case 'l': list = true; break;
+		case 'i': impl = optarg; break;
+		case 'p': profile_name = optarg; break;
+		case 'o': out = optarg; break;
+		case 'h': help(argv[0]);
+		case 'V': printf("csplab-bench (csplab) %s\n", CSPLAB_VERSION); return 0;
+		default: usage("unknown option (Google Benchmark's own flags start with --benchmark_)");
+		}
+	}
+	if (optind < own_argc)
+		usage("unexpected argument");
 	const struct bench_profile_def *def = NULL;
 	for (size_t i = 0; i < sizeof bench_profiles / sizeof bench_profiles[0]; i++)
 		if (strcmp(profile_name, bench_profiles[i].name) == 0)

@@ -1,7 +1,7 @@
 # csplab-bench's profile table, generated from bench/profiles.tsv (the profiles' only
 # definition) into <build>/generated/bench_profiles.h, which bench/driver.c includes. CMake
 # re-runs this when the file changes. The columns are described in the file itself.
-set(profiles_tsv ${CMAKE_SOURCE_DIR}/bench/profiles.tsv)
+set(profiles_tsv ${PROJECT_SOURCE_DIR}/bench/profiles.tsv)
 set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${profiles_tsv})
 file(STRINGS ${profiles_tsv} profile_lines)
 set(BENCH_PROFILE_ROWS "")
@@ -44,5 +44,5 @@ endforeach()
 if(BENCH_PROFILE_ROWS STREQUAL "")
   message(FATAL_ERROR "bench/profiles.tsv defines no profile")
 endif()
-configure_file(${CMAKE_SOURCE_DIR}/bench/profiles.h.in
-               ${CMAKE_BINARY_DIR}/generated/bench_profiles.h @ONLY)
+configure_file(${PROJECT_SOURCE_DIR}/bench/profiles.h.in
+               ${PROJECT_BINARY_DIR}/generated/bench_profiles.h @ONLY)

@@ -105,12 +105,21 @@ def _on_signal(signum, _frame):
 def parse_args(argv):
     env = os.environ.get
     p = argparse.ArgumentParser(prog="bench/run.py", description="csplab benchmark run and report")
-    p.add_argument("--profile", default=env("BENCH_PROFILE") or "quick")
+    try:
+        names = ", ".join(profiles.load())
+    except profiles.ProfileError:
+        names = "see bench/profiles.tsv"
+    p.add_argument("--profile", default=env("BENCH_PROFILE") or "quick",
+                   help=f"{names} (env BENCH_PROFILE; now %(default)s)")
     p.add_argument("--filter", default=env("BENCH_FILTER") or "",
-                   help="Python regex searched in row names; a leading '-' negates it")
+                   help="Python regex searched in row names; a leading '-' negates it "
+                        "(env BENCH_FILTER; now '%(default)s')")
     p.add_argument("--one-side", action="store_true", default=env("BENCH_ONE_SIDE") == "1",
-                   help="run a filter that matches rows of one side only (default: stop)")
-    p.add_argument("--impl", default=env("IMPL") or "")
+                   help="run a filter that matches rows of one side only (default: stop; "
+                        "env BENCH_ONE_SIDE=1)")
+    p.add_argument("--impl", default=env("IMPL") or "",
+                   help="one implementation (make list), or go: the Go side only "
+                        "(env IMPL; now '%(default)s')")
     p.add_argument("--reports-dir", default=os.path.join(ROOT, "reports"))
     p.add_argument("--bench-bin", default=os.path.join(ROOT, "build", "release", "csplab-bench"))
     p.add_argument("--launcher", default="", help="program to start csplab-bench through "

@@ -5,25 +5,54 @@
 # are present. When some are missing it installs them if run as root (or via sudo when it
 # is available without a password), and otherwise prints the exact apt-get line and exits 1.
 #
-#   scripts/deps.sh            check, install what is missing
-#   scripts/deps.sh --check    check only; exit 1 and print the apt-get line if anything is missing
+#   scripts/deps.sh [GROUP...]          check, install what is missing
+#   scripts/deps.sh --check [GROUP...]  check only; exit 1 and print the apt-get line if anything
+#                                       is missing
+#
+# GROUP is what a make target needs; none means all of them:
+#   build    make build-*/test-*/stress-*: the library, the suites and the benchmark binary
+#   clang    make build-clang
+#   bench    make bench: the Go side and the report
+#   mutants  make mutants
+# (make list and make install need only cmake and a C compiler: the Makefile checks those.)
 set -euo pipefail
 
-# Build: compilers, CMake, the test and benchmark libraries.
-# Reports: gnuplot; their statistics python3-scipy (Mann-Whitney U), run-to-run comparison
-# checked against Google Benchmark's compare.py (libbenchmark-tools).
-# Reference numbers: Go. Peer implementations: Concurrency Kit.
-PACKAGES=(
-  build-essential cmake pkg-config clang g++
-  libcmocka-dev libbenchmark-dev
-  gnuplot-nox golang-go libck-dev
-  python3 python3-scipy libbenchmark-tools util-linux
+# build: compilers, CMake, the test and benchmark libraries; Concurrency Kit (the ck family);
+# Python with scipy and Google Benchmark's compare.py for ctest's benchmark-harness entries;
+# util-linux's setarch for the sanitized runs (scripts/sanitized-run).
+# bench: the reference numbers (Go) and the report's plots (gnuplot).
+declare -A GROUPS_=(
+  [build]="build-essential cmake pkg-config g++ libcmocka-dev libbenchmark-dev libck-dev
+           python3 python3-scipy libbenchmark-tools util-linux"
+  [clang]="clang"
+  [bench]="gnuplot-nox golang-go python3 python3-scipy"
+  [mutants]="python3 patch"
 )
 
+check_only=false
+if [[ "${1:-}" == "--check" ]]; then
+  check_only=true
+  shift
+fi
+groups=("$@")
+[[ ${#groups[@]} -gt 0 ]] || groups=(build clang bench mutants)
+PACKAGES=()
+for g in "${groups[@]}"; do
+  if [[ -z "${GROUPS_[$g]+set}" ]]; then
+    echo "csplab: scripts/deps.sh: unknown group '$g' (build, clang, bench, mutants)" >&2
+    exit 2
+  fi
+  for p in ${GROUPS_[$g]}; do
+    [[ " ${PACKAGES[*]} " == *" $p "* ]] || PACKAGES+=("$p")
+  done
+done
+
+# One dpkg-query for all of them; a package it does not know is missing too.
+installed=" $({ dpkg-query -W -f='${Package} ${Status}\n' "${PACKAGES[@]}" 2>/dev/null || true; } \
+  | awk '$2 == "install" && $3 == "ok" && $4 == "installed" {print $1}' | tr '\n' ' ') "
 missing=()
 for p in "${PACKAGES[@]}"; do
-  status=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
-  [[ "$status" == "install ok installed" ]] || missing+=("$p")
+  [[ "$installed" == *" $p "* ]] || missing+=("$p")
 done
 
 if [[ ${#missing[@]} -eq 0 ]]; then
@@ -31,8 +60,8 @@ if [[ ${#missing[@]} -eq 0 ]]; then
 fi
 
 line="apt-get install -y --no-install-recommends ${missing[*]}"
-if [[ "${1:-}" == "--check" ]]; then
-  echo "csplab: missing Debian packages: ${missing[*]}" >&2
+if $check_only; then
+  echo "csplab: missing Debian packages (${groups[*]}): ${missing[*]}" >&2
   echo "csplab: install them with: sudo $line" >&2
   exit 1
 fi
@@ -42,7 +71,7 @@ if [[ $(id -u) -eq 0 ]]; then
 elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
   sudo=(sudo -n)
 else
-  echo "csplab: missing Debian packages: ${missing[*]}" >&2
+  echo "csplab: missing Debian packages (${groups[*]}): ${missing[*]}" >&2
   echo "csplab: run this as root, then retry:" >&2
   echo "    sudo apt-get update && sudo $line" >&2
   exit 1

@@ -22,7 +22,9 @@
 #define _GNU_SOURCE
 #include "runner.h"
 
+#include <csplab/version.h>
 #include <errno.h>
+#include <getopt.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
@@ -95,58 +97,89 @@ static void install_hooks(void)
 
 /* ---- Options --------------------------------------------------------------------------------- */
 
+/* why == NULL: --help, the usage on stdout and exit 0; otherwise the reason and EXIT_USAGE. */
 static _Noreturn void usage(const char *why)
 {
+	FILE *to = why ? stderr : stdout;
 	if (why)
 		fprintf(stderr, "csplab-stress: %s\n", why);
-	fprintf(stderr,
+	fprintf(to,
 		"usage: csplab-stress --list\n"
-		"       csplab-stress --prim P --impl NAME --scenario S [--load normal|over | --tasks N]\n"
-		"                     [--seconds D] [--seed X] [--chaos 0|1|2] [--stall S] [--seeds N]\n");
-	exit(EXIT_USAGE);
+		"       csplab-stress --prim=P --impl=NAME --scenario=S [--load=normal|over | --tasks=N]\n"
+		"                     [--seconds=D] [--seed=X] [--chaos=0|1|2] [--stall=S] [--seeds=N]\n"
+		"Runs one stress scenario on one implementation (docs/stress.md).\n"
+		"\n"
+		"  -l, --list           one line per run: <prim> <impl> <scenario> [det]\n"
+		"  -p, --prim=P         the primitive: chan, mutex, rwlock or waitgroup\n"
+		"  -i, --impl=NAME      the implementation\n"
+		"  -s, --scenario=S     the scenario (see --list)\n"
+		"  -L, --load=LOAD      normal: 2 tasks per CPU; over: 4 per CPU (oversubscribed)\n"
+		"  -t, --tasks=N        exactly N tasks instead of a load\n"
+		"  -d, --seconds=D      the scenario's duration, D > 0 (default 2; ctest: STRESS_SECONDS)\n"
+		"  -x, --seed=X         fix the run's randomness (default: from the clock)\n"
+		"  -c, --chaos=0|1|2    random delays in the slow paths (ctest: STRESS_CHAOS)\n"
+		"  -S, --stall=S        the watchdog's bound on a stall, in seconds\n"
+		"  -n, --seeds=N        N deterministic schedules instead of a timed run (ctest:\n"
+		"                       STRESS_SEEDS)\n"
+		"  -h, --help           this help\n"
+		"  -V, --version        print csplab's version\n"
+		"\n"
+		"Environment: read by ctest when it lists the runs (stress/discover.cmake.in), not by\n"
+		"this program: STRESS_SECONDS, STRESS_SEEDS, STRESS_CHAOS; the coro family's\n"
+		"CSPLAB_CORO_* settings (docs/coro.md).\n"
+		"Exit: 0 passed, 1 a check failed, 2 bad usage, 3 hang, 77 absent or exempt.\n");
+	exit(why ? EXIT_USAGE : EXIT_PASS);
 }
 
 static void parse(int argc, char **argv, struct options *o)
 {
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-		if (strcmp(a, "--list") == 0) {
-			o->list = true;
-			continue;
-		}
-		if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0)
-			usage(NULL);
-		if (!v)
-			usage("missing value after an option");
+	static const struct option opts[] = {
+		{ "list", no_argument, NULL, 'l' },
+		{ "prim", required_argument, NULL, 'p' },
+		{ "impl", required_argument, NULL, 'i' },
+		{ "scenario", required_argument, NULL, 's' },
+		{ "load", required_argument, NULL, 'L' },
+		{ "tasks", required_argument, NULL, 't' },
+		{ "seconds", required_argument, NULL, 'd' },
+		{ "seed", required_argument, NULL, 'x' },
+		{ "chaos", required_argument, NULL, 'c' },
+		{ "stall", required_argument, NULL, 'S' },
+		{ "seeds", required_argument, NULL, 'n' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	for (int c; (c = getopt_long(argc, argv, "lp:i:s:L:t:d:x:c:S:n:hV", opts, NULL)) != -1;) {
 		char *end = NULL;
 		errno = 0;
-		if (strcmp(a, "--prim") == 0)
-			o->prim = v;
-		else if (strcmp(a, "--impl") == 0)
-			o->impl = v;
-		else if (strcmp(a, "--scenario") == 0)
-			o->scenario = v;
-		else if (strcmp(a, "--load") == 0)
-			o->load = v;
-		else if (strcmp(a, "--tasks") == 0)
-			o->tasks = (int)strtol(v, &end, 10);
-		else if (strcmp(a, "--chaos") == 0)
-			o->chaos = (int)strtol(v, &end, 10);
-		else if (strcmp(a, "--seconds") == 0)
-			o->seconds = strtod(v, &end);
-		else if (strcmp(a, "--stall") == 0)
-			o->stall = strtod(v, &end);
-		else if (strcmp(a, "--seeds") == 0)
-			o->seeds = (int)strtol(v, &end, 10);
-		else if (strcmp(a, "--seed") == 0) {
-			o->seed = strtoull(v, &end, 0);
+		switch (c) {
+		case 'l': o->list = true; break;
+		case 'p': o->prim = optarg; break;
+		case 'i': o->impl = optarg; break;
+		case 's': o->scenario = optarg; break;
+		case 'L': o->load = optarg; break;
+		case 't': o->tasks = (int)strtol(optarg, &end, 10); break;
+		case 'c': o->chaos = (int)strtol(optarg, &end, 10); break;
+		case 'd':
+			o->seconds = strtod(optarg, &end);
+			if (!(o->seconds > 0))
+				usage("--seconds must be a positive number");
+			break;
+		case 'S': o->stall = strtod(optarg, &end); break;
+		case 'n': o->seeds = (int)strtol(optarg, &end, 10); break;
+		case 'x':
+			o->seed = strtoull(optarg, &end, 0);
 			o->seeded = true;
-		} else
-			usage("unknown option");
-		if ((end && (*end || end == v)) || errno)
+			break;
+		case 'h': usage(NULL);
+		case 'V': printf("csplab-stress (csplab) %s\n", CSPLAB_VERSION); exit(EXIT_PASS);
+		default: usage("unknown option or missing value");
+		}
+		if ((end && (*end || end == optarg)) || errno)
 			usage("bad number");
-		i++;
 	}
+	if (optind < argc)
+		usage("unexpected argument");
 }
 
 static const struct scenario *find_scenario(const char *name)

@@ -9,14 +9,17 @@
  * set pass a token back and forth through one cache line, spinning; the figure is the median
  * over batches of the time of one round trip (A -> B -> A), in nanoseconds.
  *
- *   csplab-canary [--ms N]      N milliseconds of measuring (default 20, 1..10000)
+ *   csplab-canary [--ms=N]      N milliseconds of measuring (default 20, 1..10000)
  *
  * Prints one JSON line, {"canary_rt_ns": <ns>, "cpus": [a, b]}; with fewer than two usable CPUs
  * there is no cross-core trip to measure: {"canary_rt_ns": null, "why": "..."}. Exit 0 on a
  * measurement or on null, 2 on bad arguments, 1 when a thread cannot be started.
  */
 #define _GNU_SOURCE
+#include <csplab/version.h>
+
 #include <errno.h>
+#include <getopt.h>
 #include <pthread.h>
 #include <sched.h>
 #include <stdatomic.h>
@@ -108,30 +111,42 @@ static int two_cpus(int cpus[2])
 
 int main(int argc, char **argv)
 {
+	static const char usage[] =
+		"usage: csplab-canary [--ms=N]\n"
+		"Measures the cross-core round trip and prints it in ns as one JSON line.\n"
+		"\n"
+		"  -m, --ms=N     milliseconds of measuring, 1 to 10000 (default 20)\n"
+		"  -h, --help     this help\n"
+		"  -V, --version  print csplab's version\n"
+		"\n"
+		"Environment: none.\n";
+	static const struct option opts[] = {
+		{ "ms", required_argument, NULL, 'm' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
 	long ms = 20;
-	for (int i = 1; i < argc; i++) {
-		const char *v = NULL;
-		if (strncmp(argv[i], "--ms=", 5) == 0)
-			v = argv[i] + 5;
-		else if (strcmp(argv[i], "--ms") == 0 && i + 1 < argc)
-			v = argv[++i];
-		else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-			puts("usage: csplab-canary [--ms N]\n"
-			     "Prints the cross-core round trip in ns as one JSON line.");
-			return 0;
-		} else {
-			fprintf(stderr, "csplab-canary: unknown argument '%s' (usage: csplab-canary "
-					"[--ms N])\n", argv[i]);
-			return 2;
-		}
+	for (int c; (c = getopt_long(argc, argv, "m:hV", opts, NULL)) != -1;) {
 		char *end;
-		errno = 0;
-		ms = strtol(v, &end, 10);
-		if (errno || *end || end == v || ms < 1 || ms > 10000) {
-			fprintf(stderr, "csplab-canary: --ms wants a whole number of milliseconds "
-					"from 1 to 10000, not '%s'\n", v);
-			return 2;
+		switch (c) {
+		case 'm':
+			errno = 0;
+			ms = strtol(optarg, &end, 10);
+			if (errno || *end || end == optarg || ms < 1 || ms > 10000) {
+				fprintf(stderr, "csplab-canary: --ms wants a whole number of milliseconds "
+						"from 1 to 10000, not '%s'\n", optarg);
+				return 2;
+			}
+			break;
+		case 'h': fputs(usage, stdout); return 0;
+		case 'V': printf("csplab-canary (csplab) %s\n", CSPLAB_VERSION); return 0;
+		default: fputs(usage, stderr); return 2;
 		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "csplab-canary: unexpected argument '%s'\n%s", argv[optind], usage);
+		return 2;
 	}
 
 	int cpus[2];

@@ -1,15 +1,31 @@
 /*
  * csplab-list: print the registry, one line per implementation: <primitive> <name> <family>.
  *
- *   csplab-list [--impl NAME] [--long]
+ *   csplab-list [--impl=NAME] [--long] [--help] [--version]
  *
  * --impl keeps the implementations with that name (exit 2 with a message if there is none);
  * --long adds the properties and the one-line summary.
  */
 #include <csplab/impl.h>
+#include <csplab/version.h>
 
+#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
+
+static void usage(FILE *to)
+{
+	fprintf(to,
+		"usage: csplab-list [--impl=NAME] [--long]\n"
+		"Print the registered implementations, one per line: <primitive> <name> <family>.\n"
+		"\n"
+		"  -i, --impl=NAME  only the implementations named NAME (exit 2 if there is none)\n"
+		"  -l, --long       add the properties and the one-line summary\n"
+		"  -h, --help       this help\n"
+		"  -V, --version    print csplab's version\n"
+		"\n"
+		"Environment: none.\n");
+}
 
 static void print_props(unsigned props)
 {
@@ -26,17 +42,27 @@ static void print_props(unsigned props)
 
 int main(int argc, char **argv)
 {
+	static const struct option opts[] = {
+		{ "impl", required_argument, NULL, 'i' },
+		{ "long", no_argument, NULL, 'l' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
 	const char *impl = NULL;
 	bool lng = false;
-	for (int i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--impl") == 0 && i + 1 < argc && argv[i + 1][0]) {
-			impl = argv[++i];
-		} else if (strcmp(argv[i], "--long") == 0) {
-			lng = true;
-		} else {
-			fprintf(stderr, "usage: csplab-list [--impl NAME] [--long]\n");
-			return 2;
+	for (int c; (c = getopt_long(argc, argv, "i:lhV", opts, NULL)) != -1;) {
+		switch (c) {
+		case 'i': impl = optarg; break;
+		case 'l': lng = true; break;
+		case 'h': usage(stdout); return 0;
+		case 'V': printf("csplab-list (csplab) %s\n", CSPLAB_VERSION); return 0;
+		default: usage(stderr); return 2;
 		}
+	}
+	if (optind < argc || (impl && !impl[0])) {
+		usage(stderr);
+		return 2;
 	}
 	int shown = 0;
 	for (size_t i = 0; i < csp_registry_count(); i++) {
