@@ -104,6 +104,5 @@ static const csp_chan_ops chan_pthread = {
 	.close = gochan_close,
 	.len = gochan_len,
 	.select = gochan_select,
-	.waiting = gochan_waiting,
 };
 CSP_REGISTER(chan, chan_pthread);
