@@ -15,13 +15,24 @@
 
 #define CHAN_HEAD offsetof(struct csp_chan, state)
 
+/* The limits of csp_chan_make (csplab.h) that the core can check: the element size, and the
+ * elements' bytes, elem_size * cap, computed without overflow. The implementation's own
+ * per-slot and per-channel bytes are checked by its size(), which reports SIZE_MAX beyond. */
+static bool chan_size_ok(size_t elem_size, size_t cap)
+{
+	size_t bytes;
+	return elem_size >= 1 && elem_size <= CSP_CHAN_ELEM_MAX &&
+		!__builtin_mul_overflow(elem_size, cap, &bytes) && bytes <= CSP_CHAN_BYTES_MAX;
+}
+
 csp_chan *csp_chan_make_ops(const csp_chan_ops *ops, size_t elem_size, size_t cap)
 {
-	if (!ops || elem_size == 0 || (cap != 0 && elem_size > SIZE_MAX / 2 / cap)) {
+	size_t state = ops && chan_size_ok(elem_size, cap) ? ops->size(elem_size, cap) : SIZE_MAX;
+	if (state > CSP_CHAN_BYTES_MAX) {
 		errno = EINVAL;
 		return NULL;
 	}
-	csp_chan *c = csp__obj_alloc(CHAN_HEAD, ops->size(elem_size, cap));
+	csp_chan *c = csp__obj_alloc(CHAN_HEAD, state);
 	if (!c)
 		return NULL;
 	c->ops = ops;

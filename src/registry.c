@@ -31,6 +31,7 @@ const char *csp_prop_name(unsigned prop)
 	case CSP_PROP_STARVATION_FREE: return "starvation-free";
 	case CSP_PROP_OWNED: return "owned";
 	case CSP_PROP_READERS_MAY_STARVE: return "readers-may-starve";
+	case CSP_PROP_WAITERS_UNORDERED: return "waiters-unordered";
 	case CSP_PROP_NULL: return "null";
 	case CSP_PROP_BROKEN: return "broken";
 	default: return "?";

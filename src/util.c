@@ -98,12 +98,13 @@ int csp_ncpu(void)
 
 void *csp__obj_alloc(size_t head, size_t state)
 {
-	size_t total = head + state;
-	if (total < head) {
+	size_t total;
+	if (__builtin_add_overflow(head, state, &total) ||
+		__builtin_add_overflow(total, CSP_CACHE_LINE - 1, &total)) {
 		errno = ENOMEM;
 		return NULL;
 	}
-	total = (total + CSP_CACHE_LINE - 1) & ~(size_t)(CSP_CACHE_LINE - 1);
+	total &= ~(size_t)(CSP_CACHE_LINE - 1);
 	void *p = aligned_alloc(CSP_CACHE_LINE, total);
 	if (p == NULL) {
 		errno = ENOMEM;

@@ -13,6 +13,26 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+/* ---- Sanitizer defaults ---------------------------------------------------------------------- */
+
+/* An allocation no machine can grant (ChanMakeHostileSizes asks for more than 2^47 bytes)
+ * returns NULL under the sanitizers too, as under glibc, instead of stopping the process with
+ * "requested allocation size exceeds maximum supported size". Options in the environment
+ * (scripts/sanitized-run) still apply; these are the defaults beneath them. */
+#if defined(CSPLAB_ASAN)
+const char *__asan_default_options(void);
+const char *__asan_default_options(void)
+{
+	return "allocator_may_return_null=1";
+}
+#elif defined(CSPLAB_TSAN)
+const char *__tsan_default_options(void);
+const char *__tsan_default_options(void)
+{
+	return "allocator_may_return_null=1";
+}
+#endif
+
 /* ---- Failing ---------------------------------------------------------------------------------- */
 
 void t_fail_at(tctx *t, const char *file, int line, const char *fmt, ...)

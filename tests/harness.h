@@ -39,6 +39,8 @@ extern const struct tcase chan_order_tests[];
 extern const struct tcase chan_close_tests[];
 extern const struct tcase chan_time_tests[];
 extern const struct tcase chan_elem_tests[];
+extern const struct tcase chan_size_tests[];
+extern const struct tcase chan_waiters_tests[];
 extern const struct tcase select_go_tests[];
 extern const struct tcase select_fair_tests[];
 extern const struct tcase select_gochan_tests[];
@@ -49,6 +51,7 @@ extern const struct tcase rwlock_order_tests[];
 extern const struct tcase rwlock_misuse_tests[];
 extern const struct tcase waitgroup_tests[];
 extern const struct tcase task_tests[];
+extern const struct tcase outside_tests[];
 
 struct tobj { /* an object to free after a passing test */
 	struct tobj *next;
@@ -66,6 +69,7 @@ struct tctx {
 	char msg[512];        /* the first failure */
 	_Atomic(struct tobj *) objs;
 	_Atomic(const char *) progress; /* a static string: where the body is */
+	_Atomic(const char *) absent;   /* a static string: why the body could not test (t_absent) */
 };
 
 /* ---- Failing --------------------------------------------------------------------------------- */
@@ -95,6 +99,13 @@ void t_fail_at(tctx *t, const char *file, int line, const char *fmt, ...)
 static inline bool t_failed(tctx *t)
 {
 	return atomic_load(&t->failed) != 0;
+}
+
+/* The implementation lacks an optional hook the body needs (`why`, a string literal): the test
+ * is recorded as absent, as for a missing property, unless it also failed. The body returns. */
+static inline void t_absent(tctx *t, const char *why)
+{
+	atomic_store(&t->absent, why);
 }
 
 /* Say where the body is, for the timeout message. `where` must be a string literal. */
@@ -127,6 +138,7 @@ bool t_go(tctx *t, tgroup *g, csp_task_fn fn, void *arg);
 bool t_wait(tctx *t, tgroup *g, const char *what);
 /* Wait, bounded, until *flag becomes nonzero (acquire). Fails the test on timeout. */
 bool t_wait_flag(tctx *t, _Atomic int *flag, const char *what);
+
 
 /* ---- Sizes -------------------------------------------------------------------------------------- */
 

@@ -29,11 +29,11 @@
 
 static const struct tcase *const tables[] = {
 	chan_go_tests, chan_nonblock_tests, chan_order_tests, chan_close_tests,
-	chan_time_tests, chan_elem_tests,
+	chan_time_tests, chan_elem_tests, chan_size_tests, chan_waiters_tests,
 	select_go_tests, select_fair_tests, select_gochan_tests, select_semantics_tests,
 	mutex_tests,
 	rwlock_tests, rwlock_order_tests, rwlock_misuse_tests,
-	waitgroup_tests, task_tests,
+	waitgroup_tests, task_tests, outside_tests,
 };
 
 struct selected {
@@ -120,8 +120,15 @@ static void run_one(void **state)
 	}
 	if (atomic_load(&t->failed))
 		fail_msg("%s on '%s': %s", s->tc->name, s->impl->name, t->msg);
+	const char *absent = atomic_load(&t->absent);
 	t_free_objects(t);
 	free(t);
+	if (absent) {
+		print_message("csplab: %s/%s: %s: \"%s\" recorded as absent\n",
+			csp_prim_name(s->tc->prim), s->impl->name, absent, s->tc->name);
+		n_absent++;
+		skip();
+	}
 }
 
 /* why == NULL: --help, the usage on stdout and exit 0; otherwise the reason and exit 2. */

@@ -8,19 +8,21 @@
  *  - blocking, timeouts and select on top (select.c): poll with back-off, post offers where a
  *    partner must find us, and let a CAS on the waiter record pick the one case that fires; a
  *    send or receive blocked on a buffered channel sleeps, after a short spin, on the ring's
- *    event count (evcount.h), which the fast path checks with one load.
+ *    event count (evcount.h), which the fast path checks with one load; one blocked on
+ *    unbuffered channels sleeps on its waiter record, woken by the task that claims it.
  *
  * Go's semantics: FIFO (ring positions; one rendezvous at a time per task); receives drain a
  * closed channel before reporting it closed; close completes every posted offer as closed and
  * no value moves after it; select chooses uniformly among ready cases and never meets itself;
- * len is a snapshot. Blocked senders of a full ring are not served in arrival order: they race
- * for the next free slot (Go queues them). Nothing is per-thread but hints; only OS threads
+ * len is a snapshot. Blocked tasks are not served in arrival order (CSP_PROP_WAITERS_UNORDERED):
+ * senders of a full ring race for the next free slot, and a partner claims offers from a random
+ * slot of the arena (Go queues both). Nothing is per-thread but hints; only OS threads
  * sleep in the kernel, tasks of any other runtime wait by yielding through csp_yield, so tasks
  * of any runtime may use it; this family's are OS threads.
  * Progress: see ring.c, rendezvous.c, select.c. Operations that complete at once never enter the
- * kernel. A blocked send or receive on a buffered channel parks (futex) after a short spin, so
- * the channel does not declare CSP_PROP_SPINS; select over several cases and the unbuffered
- * rendezvous spin and yield.
+ * kernel. A blocked send or receive parks (futex) after a short spin, and so does a select
+ * whose cases are all unbuffered, so the channel does not declare CSP_PROP_SPINS; a select over
+ * several buffered channels, or mixing buffered and unbuffered ones, spins and yields.
  */
 #include "chan.h"
 
@@ -50,7 +52,8 @@ void lf_version(struct lfchan *c, uint64_t v[2])
 
 static size_t size(size_t elem_size, size_t cap)
 {
-	return sizeof(struct lfchan) + (cap > 0 ? ring_slots_size(elem_size, cap) : rv_size());
+	return cap > 0 ? ring_state_size(sizeof(struct lfchan), elem_size, cap)
+		       : sizeof(struct lfchan) + rv_size();
 }
 
 static int init(void *self, size_t elem_size, size_t cap)
@@ -129,7 +132,7 @@ static int chan_select(csp_case *cases, size_t n, int64_t deadline)
 static const csp_chan_ops chan_lockfree = {
 	.info = { "lockfree", "lockfree",
 		"Vyukov MPMC ring (buffered), exchanger arena (unbuffered), select by claim CAS",
-		0 },
+		CSP_PROP_WAITERS_UNORDERED },
 	.size = size,
 	.init = init,
 	.send = send,

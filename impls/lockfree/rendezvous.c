@@ -112,13 +112,15 @@ static bool claim(const struct offer *o, bool wait_busy)
 	}
 }
 
-/* Complete a claimed offer: set its outcome, then DONE. Our last touch of the record. */
+/* Complete a claimed offer: set its outcome, then DONE, then wake its owner if it parks. */
 static void finish(const struct offer *o, bool ok)
 {
 	o->rec->idx = o->idx;
 	o->rec->ok = ok;
-	/* release: publishes the copy and the outcome to the owner's acquire in rec_await */
-	atomic_store_explicit(&o->rec->state, rec_word(o->gen, REC_DONE), memory_order_release);
+	/* seq_cst, not only release (which publishes the copy and the outcome to the owner's
+	 * acquire in rec_await): DONE must precede the exchange in rec_unpark (waiter.h) */
+	atomic_store(&o->rec->state, rec_word(o->gen, REC_DONE));
+	rec_unpark(o->rec);
 }
 
 /* A claimed offer meets a closed channel: its receive (if any) gets a zeroed value. */

@@ -50,15 +50,20 @@ struct slot {
 
 static size_t stride_of(size_t elem_size, size_t cap)
 {
+	if (elem_size > CSP_CHAN_ELEM_MAX) /* the core's limit; keeps the sums below from wrapping */
+		return SIZE_MAX;
 	size_t packed = (sizeof(struct slot) + elem_size + 7) & ~(size_t)7;
 	if (cap > RING_PAD_SLOTS_MAX / RING_LINE)
 		return packed;
 	return (packed + RING_LINE - 1) & ~(size_t)(RING_LINE - 1);
 }
 
-size_t ring_slots_size(size_t elem_size, size_t cap)
+size_t ring_state_size(size_t head, size_t elem_size, size_t cap)
 {
-	return cap * stride_of(elem_size, cap) + RING_LINE - 1;
+	size_t fixed;
+	if (__builtin_add_overflow(head, RING_LINE - 1, &fixed))
+		return SIZE_MAX;
+	return csp_chan_state_size(fixed, stride_of(elem_size, cap), cap); /* SIZE_MAX beyond */
 }
 
 void ring_init(struct ring *r, size_t elem_size, size_t cap, void *slots)

@@ -41,10 +41,11 @@ struct ring {
 	unsigned char pad_evc[RING_LINE - 2 * sizeof(struct evc)];
 };
 
-/* Bytes a ring of cap elements of elem_size bytes needs after struct ring for its slots (with
- * room to align them to a line). */
-size_t ring_slots_size(size_t elem_size, size_t cap);
-/* Set up a ring whose slots are in the ring_slots_size bytes at `slots`. */
+/* State bytes of a channel whose `head` bytes are followed by the slots of a ring of cap elements
+ * of elem_size bytes (with room to align them to a line): SIZE_MAX beyond CSP_CHAN_BYTES_MAX,
+ * which also bounds every offset ring_init and the operations compute. */
+size_t ring_state_size(size_t head, size_t elem_size, size_t cap);
+/* Set up a ring whose slots follow the head counted by ring_state_size, at `slots`. */
 void ring_init(struct ring *r, size_t elem_size, size_t cap, void *slots);
 
 int ring_trysend(struct ring *r, const void *elem);

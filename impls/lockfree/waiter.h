@@ -15,6 +15,13 @@
  *   CLAIMED -> DONE      the partner finished copying; the owner may go
  *   WAITING -> IDLE      the owner gave up (deadline)
  * Only the owner moves a record out of WAITING into BUSY or IDLE; only a claimer out of CLAIMED.
+ *
+ * Parking: an owner whose offers are all posted may sleep while WAITING (rec_park): it sets
+ * `park` to 1, re-reads the state, and futex-waits on `park` while it is still 1. A claimer,
+ * after DONE, exchanges `park` to 0 and wakes the owner if it was 1. No lost wake-up (Dekker,
+ * all four seq_cst): either the claimer's exchange sees the owner's 1, or it comes first in the
+ * single order, and so does its DONE, which the owner's re-read then sees. A wake that reaches
+ * a later generation of a recycled record is spurious; the owner re-checks.
  */
 #ifndef CSPLAB_IMPLS_LOCKFREE_WAITER_H
 #define CSPLAB_IMPLS_LOCKFREE_WAITER_H
@@ -37,6 +44,8 @@ struct rec {
 	/* The outcome, written by the claimer before DONE; read by the owner after DONE. */
 	size_t idx;
 	bool ok;
+	/* 1 while the owner is parked or about to park (rec_park); the futex word. */
+	_Atomic uint32_t park;
 	/* Recycling (waiter.c). */
 	_Atomic int in_use;
 	struct rec *next_all;
@@ -87,5 +96,16 @@ static inline void rec_owner_end(struct rec *r, uint64_t gen)
 
 /* The owner, after a claimer took the record: wait for DONE; returns the case index. */
 size_t rec_await(struct rec *r, uint64_t gen);
+
+/* The owner, WAITING with every offer posted: sleep until a claimer (or close) completes the
+ * operation, the deadline passes or REC_PARK_MAX elapses; may return spuriously. */
+void rec_park(struct rec *r, uint64_t gen, int64_t deadline);
+/* The claimer, after DONE: wake the owner if it parks. Its last touch of the record. */
+void rec_unpark(struct rec *r);
+
+/* The longest single park. No claim is missed (see Parking above) and two tasks with offers
+ * for each other always meet before both park (select.c); the bound only caps the cost of a
+ * wake-up lost to a bug, at a cost of one spurious wake per second per parked task. */
+#define REC_PARK_MAX CSP_SECOND
 
 #endif /* CSPLAB_IMPLS_LOCKFREE_WAITER_H */

@@ -217,7 +217,7 @@ static int block_one(struct gochan *c, int dir, void *elem, int64_t deadline)
 size_t gochan_size(const struct gochan_sync *sync, size_t elem_size, size_t cap)
 {
 	(void)sync;
-	return sizeof(struct gochan) + elem_size * cap;
+	return csp_chan_state_size(sizeof(struct gochan), elem_size, cap); /* SIZE_MAX beyond */
 }
 
 int gochan_init(const struct gochan_sync *sync, void *self, size_t elem_size, size_t cap)
@@ -238,6 +238,20 @@ void gochan_destroy(void *self)
 	struct gochan *c = self;
 	c->sync->lock_destroy(c->lock);
 }
+size_t gochan_waiting(void *self, int dir)
+{
+	struct gochan *c = self;
+	const struct gochan_sync *y = c->sync;
+	size_t n = 0;
+	y->lock(c->lock);
+	for (struct waiter *w = (dir == CSP_SEND ? c->sendq : c->recvq).head; w; w = w->next)
+		/* seq_cst: a claim elsewhere (a select's other case) leaves w queued until its owner
+		 * removes it; only unclaimed waiters are blocked */
+		n += atomic_load(&w->sel->state) == SEL_WAITING;
+	y->unlock(c->lock);
+	return n;
+}
+
 
 size_t gochan_len(void *self)
 {

@@ -45,6 +45,7 @@ int gochan_send(void *self, const void *elem, int64_t deadline);
 int gochan_recv(void *self, void *elem, int64_t deadline);
 int gochan_close(void *self);
 size_t gochan_len(void *self);
+size_t gochan_waiting(void *self, int dir); /* csp_chan_ops.waiting */
 int gochan_select(csp_case *cases, size_t n, int64_t deadline);
 
 #endif /* CSPLAB_IMPLS_SHARED_GOCHAN_H */

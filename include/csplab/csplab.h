@@ -8,7 +8,8 @@
  * Error policy (docs/errors.md), applied by every function here:
  *  - Expected outcomes are return values: CSP_OK, CSP_CLOSED, CSP_WOULDBLOCK, CSP_TIMEOUT.
  *  - Creation failures return NULL and set errno (EINVAL: unknown implementation or bad
- *    argument; ENOMEM).
+ *    argument, such as a channel beyond the size limits below, whatever the machine's memory;
+ *    ENOMEM: the allocation itself failed).
  *  - Misuse that Go makes fatal aborts the process after printing Go's message, e.g.
  *    "fatal error: sync: unlock of unlocked mutex". Misuse Go reports by panicking on a channel
  *    (send on / close of a closed channel) is a CSP_CLOSED return instead, except close of a
@@ -78,8 +79,26 @@ int csp_run(const char *family, csp_task_fn fn, void *arg);
 typedef struct csp_chan csp_chan;
 
 /*
- * Make a channel of elements of elem_size bytes (1 or more) with capacity cap (0 = unbuffered),
- * implemented by `impl` (NULL: the default, "pthread"). NULL and errno on failure.
+ * Size limits of a channel, the same two Go's makechan has (elements under 64 KiB; a buffer the
+ * allocator can address, maxAlloc = 2^48 on 64-bit Linux):
+ *  - an element is 1 to CSP_CHAN_ELEM_MAX bytes;
+ *  - a channel's state, elem_size * cap plus what its implementation adds per slot (a sequence
+ *    number, padding) and per channel, is at most CSP_CHAN_BYTES_MAX bytes.
+ * Beyond either csp_chan_make fails with EINVAL, on any machine; within them, ENOMEM means the
+ * memory could not be had.
+ */
+#define CSP_CHAN_ELEM_MAX (((size_t)1 << 16) - 1)
+#if SIZE_MAX > 0xFFFFFFFFu
+#define CSP_CHAN_BYTES_MAX ((size_t)1 << 48)
+#else
+#define CSP_CHAN_BYTES_MAX ((size_t)1 << 30)
+#endif
+
+/*
+ * Make a channel of elements of elem_size bytes (1 to CSP_CHAN_ELEM_MAX) with capacity cap
+ * (0 = unbuffered), implemented by `impl` (NULL: the default, "pthread"). NULL and errno on
+ * failure: EINVAL for an unknown implementation or a size beyond the limits above, ENOMEM when
+ * the allocation fails.
  */
 csp_chan *csp_chan_make(const char *impl, size_t elem_size, size_t cap);
 /* Free a channel no task uses any more. NULL is ignored. */

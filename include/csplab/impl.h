@@ -52,6 +52,10 @@ enum csp_prop {
 	 * behind it (Concurrency Kit's ck_rwlock), so a stream of writers can starve readers. Go
 	 * lets those readers in first; with this flag that test is recorded as absent. */
 	CSP_PROP_READERS_MAY_STARVE = 1u << 3,
+	/* Channel: tasks blocked on one channel are not served in the order they blocked (they race
+	 * for a slot or a claim, as in the lockfree channel). Go queues them FIFO; with this flag
+	 * the waiter-order tests (TestChanWaiterOrder*) are recorded as absent. */
+	CSP_PROP_WAITERS_UNORDERED = 1u << 4,
 	/* Benchmark-only: does no synchronisation at all; measures the harness's own overhead. */
 	CSP_PROP_NULL = 1u << 30,
 	/* Test-only: a deliberately broken implementation. Never listed by `make list`. */
@@ -121,7 +125,10 @@ typedef struct csp_waitgroup_ops {
  */
 typedef struct csp_chan_ops {
 	csp_info info;
-	/* State bytes for a channel of cap elements of elem_size bytes (ring buffer included). */
+	/* State bytes for a channel of cap elements of elem_size bytes (ring buffer included), or
+	 * SIZE_MAX when they would exceed CSP_CHAN_BYTES_MAX (csp_chan_make: EINVAL). The core has
+	 * checked elem_size and elem_size * cap against the limits; the per-slot and per-channel
+	 * bytes the implementation adds are its own to check: csp_chan_state_size does it. */
 	size_t (*size)(size_t elem_size, size_t cap);
 	int (*init)(void *self, size_t elem_size, size_t cap);
 	void (*destroy)(void *self); /* optional */
@@ -131,7 +138,23 @@ typedef struct csp_chan_ops {
 	size_t (*len)(void *self);
 	/* Index of the case performed, or CSP_SELECT_TIMEOUT when the deadline passed first. */
 	int (*select)(csp_case *cases, size_t n, int64_t deadline);
+	/* Optional, for tests: how many tasks are blocked in direction dir (CSP_SEND, CSP_RECV)
+	 * on this channel now and not yet served (a select counts once per case on it). Lets the
+	 * suite know a task is blocked without sleeping; without it, the tests that need it are
+	 * recorded as absent. */
+	size_t (*waiting)(void *self, int dir);
 } csp_chan_ops;
+
+/* For csp_chan_ops.size: `fixed` bytes plus `per_slot` bytes for each of cap slots, computed
+ * without overflow; SIZE_MAX when that exceeds CSP_CHAN_BYTES_MAX. */
+static inline size_t csp_chan_state_size(size_t fixed, size_t per_slot, size_t cap)
+{
+	size_t slots, total;
+	if (__builtin_mul_overflow(per_slot, cap, &slots) ||
+		__builtin_add_overflow(fixed, slots, &total) || total > CSP_CHAN_BYTES_MAX)
+		return SIZE_MAX;
+	return total;
+}
 
 /* State of a channel, for select(): the `self` its other operations receive. */
 void *csp_chan_self(csp_chan *c);
