@@ -110,6 +110,7 @@ func main() {
 		defer f.Close()
 		jsonl = f
 	}
+	defer progCleanup() // prog/Compress's generated inputs (prog_compress.go)
 	calibrate()
 	fmt.Printf("%-64s %12s %12s %10s\n", "benchmark (median of repetitions)", "wall ns/op",
 		"cpu ns/op", "iterations")
