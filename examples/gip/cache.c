@@ -1,6 +1,6 @@
 /*
  * cache: a read-mostly table under an RWMutex. Go in Practice, ch. 3 (the "many reads, one
- * write" case that sync.RWMutex is for; the chapter's discussion after listing 3.10).
+ * write" case that sync.RWMutex is for, which the chapter discusses after the word counter).
  *
  * Readers look entries up under RLock; now and then a lookup is a refresh instead, which writes
  * a new version of one entry under Lock, field by field. Every field of an entry is a function

@@ -1,6 +1,6 @@
 /*
- * chanlock: a buffered channel of capacity 1 used as a lock. Go in Practice, ch. 3 (listing
- * 3.16's `lock := make(chan bool, 1)`: sending takes the lock - a second sender blocks while the
+ * chanlock: a buffered channel of capacity 1 used as a lock. Go in Practice, ch. 3
+ * (`lock := make(chan bool, 1)`: sending takes the lock - a second sender blocks while the
  * slot is full - and receiving releases it).
  *
  * The counter is a plain int64 with no atomics: only the channel orders the tasks' updates

@@ -1,6 +1,6 @@
 /*
- * closures: a task started from main, which main does not wait for. Go in Practice, ch. 3,
- * listings 3.2-3.4 (a goroutine from a closure, and runtime.Gosched to let it run before main
+ * closures: a task started from main, which main does not wait for. Go in Practice, ch. 3
+ * (a goroutine from a closure, and runtime.Gosched to let it run before main
  * exits).
  *
  * C has no closures: what Go's `go func() { fmt.Println(greeting, n) }()` captures travels in

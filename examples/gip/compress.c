@@ -1,6 +1,6 @@
 /*
  * compress: gzip every file named on the command line, each in its own task, and wait for all
- * of them on a WaitGroup. Go in Practice, ch. 3, listings 3.6-3.8 ("compressing files in
+ * of them on a WaitGroup. Go in Practice, ch. 3 ("compressing files in
  * parallel" with sync.WaitGroup).
  *
  * The chapter's design point: the function that compresses one file (gip_compress_file) knows

@@ -1,7 +1,7 @@
 /*
  * pipeline: generator -> squarers -> sink, stopped by closing a `done` channel. Go in
- * Practice, ch. 3 (channels; listings 3.13-3.15 close a `done` channel to tell goroutines to
- * stop, and select on it beside their work).
+ * Practice, ch. 3 (channels: a `done` channel closed to tell goroutines to stop, selected on
+ * beside their work).
  *
  * Nobody closes the data channels here: several squarers send on `out`, so no one of them may
  * close it. Instead the consumer, once it has enough, closes `done`, and every stage's select

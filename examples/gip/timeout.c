@@ -1,5 +1,5 @@
 /*
- * timeout: a select that gives up after a deadline. Go in Practice, ch. 3 (listing 3.12's
+ * timeout: a select that gives up after a deadline. Go in Practice, ch. 3 (a
  * `select` with `time.After`: a goroutine that stops waiting when the time is up).
  *
  * csp_select_timeout is Go's `select { case v := <-reply: ... case <-time.After(d): ... }`.

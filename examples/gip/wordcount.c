@@ -1,6 +1,6 @@
 /*
  * wordcount: count the words of many files, one task per file, into one shared hash table
- * guarded by a Mutex. Go in Practice, ch. 3, listings 3.9-3.10 (the word counter whose
+ * guarded by a Mutex. Go in Practice, ch. 3 (the word counter whose
  * map is shared by goroutines and locked with sync.Mutex around each update).
  *
  * The table is a plain open-addressing hash table that knows nothing of tasks: the lock is

@@ -1,6 +1,6 @@
 /*
  * chanlock: tasks increment a plain counter under a lock made of a channel of capacity 1
- * (Go in Practice, ch. 3, listing 3.16). Prints
+ * (Go in Practice, ch. 3). Prints
  *   tasks=T iters=N counter=C expect=E ms=... family=... chan=...
  * and exits 1 if an update was lost (C != E).
  */

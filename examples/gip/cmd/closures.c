@@ -1,7 +1,7 @@
 /*
  * closures [--yield | --wait]: one task started from main with its arguments in a per-task
  * struct, and what it takes for it to run before main returns (Go in Practice, ch. 3,
- * listings 3.2-3.4; examples/gip/closures.c explains OS threads against coroutines).
+ * closures and Gosched; examples/gip/closures.c explains OS threads against coroutines).
  *   CSPLAB_CORO_WORKERS=1 closures --impl coro          -> ran=no (always)
  *   CSPLAB_CORO_WORKERS=1 closures --impl coro --yield  -> ran=yes (always)
  *   closures --impl pthread [--yield]                   -> either: a race between threads

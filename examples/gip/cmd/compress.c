@@ -1,6 +1,6 @@
 /*
  * compress FILE...: gzip each FILE to FILE.gz, one task per file, and wait for them on a
- * WaitGroup (Go in Practice, ch. 3, listings 3.6-3.8). Prints one line per file and a summary:
+ * WaitGroup (Go in Practice, ch. 3). Prints one line per file and a summary:
  *   files=N failed=F bytes_in=I bytes_out=O ms=T impl=...
  * Exit status: 0, 1 if a file failed, 2 on bad usage.
  */

@@ -1,5 +1,5 @@
 /*
- * timeout: a select that gives up at a deadline (Go in Practice, ch. 3, listing 3.12). A fast
+ * timeout: a select that gives up at a deadline (Go in Practice, ch. 3). A fast
  * server's reply arrives; a slow server's does not before --timeout, and the select returns
  * CSP_SELECT_TIMEOUT. Prints
  *   fast=replied slow=timed-out waited_ms=W timeout_ms=T stopped=yes family=... chan=...

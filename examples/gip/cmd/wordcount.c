@@ -1,6 +1,6 @@
 /*
  * wordcount FILE...: count the words of every FILE, one task per file, into one shared table
- * under a Mutex, and print the N most frequent (Go in Practice, ch. 3, listings 3.9-3.10).
+ * under a Mutex, and print the N most frequent (Go in Practice, ch. 3).
  * A word is a run of ASCII letters, lower-cased. Then a summary line:
  *   files=F words=W distinct=D verify=ok|skipped ms=T family=... mutex=... waitgroup=...
  * --verify counts again on one task without a lock and compares every word's count.
