@@ -39,6 +39,11 @@ STALL = {"release": 5, "tsan": 20, "asan": 10}     # the stress watchdog's bound
 TEST_TIMEOUT = {"release": 5, "tsan": 30, "asan": 15}  # one conformance test's bound
 MUTANT_BOUND = {"release": 240, "tsan": 600, "asan": 400}  # one mutant, all its checks (ci)
 DET_SEEDS = 10  # schedules per deterministic stress run (families that have the mode)
+# The long profile (--long; make stress-long runs the suite so): each scenario STRESS_LONG
+# seconds with chaos, under LONG_SEEDS seeds. It runs only on mutants the CI-sized stress runs
+# of that build missed: it measures what length adds.
+STRESS_LONG = 30.0
+LONG_SEEDS = (0x5eed0001, 0x5eed0002, 0x5eed0003)
 print_lock = threading.Lock()
 
 
@@ -136,6 +141,17 @@ def is_tsan(out):
     return "WARNING: ThreadSanitizer:" in out
 
 
+def result(out):
+    """The run's machine-readable result: the last `csplab-result: {json}` line, or None."""
+    for line in reversed(out.splitlines()):
+        if line.startswith("csplab-result: "):
+            try:
+                return json.loads(line[len("csplab-result: "):])
+            except ValueError:
+                return None
+    return None
+
+
 def first(pattern, out, default=""):
     m = re.search(pattern, out, re.M)
     return m.group(1).strip() if m else default
@@ -167,10 +183,27 @@ def stress_runs(b, h):
     rc, out, _ = run(cmd, 120)
     lines = [l.split() for l in out.splitlines() if l.split()[:2] == [h["prim"], h["impl"]]]
     return [(f[2], load) for f in lines
-            for load in ("normal", "over") + (("det",) if f[3:] else ())]
+            for load in ("normal", "over") + (("det", "pct") if f[3:] else ())]
 
 
-def stress(b, mid, h, budget, runs):
+def stress_long(b, mid, h, budget, runs):
+    """The long profile: normal load with chaos, STRESS_LONG s, each of LONG_SEEDS."""
+    k = None
+    t_end = time.monotonic() + budget
+    for seed in LONG_SEEDS:
+        left = t_end - time.monotonic()
+        if left <= 5:
+            break
+        long_runs = [(sc, load) for sc, load in runs if load == "normal"]
+        k = stress(b, mid, h, left, long_runs, seconds=STRESS_LONG, seed=seed)
+        if k and not k.get("survived"):
+            k["check"] = "stress-long"
+            k["name"] += f" (seed {seed:#x})"
+            return k
+    return None
+
+
+def stress(b, mid, h, budget, runs, seconds=None, seed=None):
     t_end = time.monotonic() + budget
     secs_total = 0.0
     for scenario, load in runs:
@@ -179,34 +212,41 @@ def stress(b, mid, h, budget, runs):
             return {"check": "stress", "name": "-", "tsan": False, "how": "time bound reached",
                     "secs": secs_total, "survived": True}
         how_run = ["--seeds", str(DET_SEEDS)] if load == "det" else \
+            ["--seeds", str(DET_SEEDS), "--pct", "3"] if load == "pct" else \
             ["--load", load, "--chaos", "1" if load == "normal" else "0"]
         cmd = b.launcher + [b.bin("stress", mid), "--prim", h["prim"], "--impl", h["impl"],
                             "--scenario", scenario, *how_run,
-                            "--seconds", str(STRESS_SECONDS[b.kind]), "--stall", str(STALL[b.kind])]
+                            "--seconds", str(seconds or STRESS_SECONDS[b.kind]),
+                            "--stall", str(STALL[b.kind])] + \
+            (["--seed", hex(seed)] if seed is not None else [])
         rc, out, secs = run(cmd, left)
         secs_total += secs
         if rc in (0, 77):
             continue
-        name = scenario + {"normal": "", "over": "/oversub", "det": "/det"}[load]
+        name = scenario + {"normal": "", "over": "/oversub", "det": "/det", "pct": "/pct"}[load]
+        res = result(out)  # the binary's own result line (stress/runner.c)
+        kind = res.get("kind") if res and res.get("status") == "fail" else None
         if rc == "timeout":
             how = "no result within the time bound"
-        elif is_tsan(out):
+        elif kind == "tsan" or is_tsan(out):
+            # TSan's own report heading names the race kind
             how = "ThreadSanitizer: " + first(r"WARNING: ThreadSanitizer: ([^(\n]*)", out)
-        elif "watchdog:" in out:
-            how = "watchdog: " + first(r"watchdog: ([^(\n]*)", out) + \
-                  (" (with a dump)" if "what each task was doing" in out else "")
-        else:
-            how = first(r"^csplab-stress: first failure: (?:[^:]*: )?\S+:\d+: (.*)$", out) \
-                or first(r"^(fatal error: .*)$", out) \
+        elif kind == "hang":
+            how = res["message"]
+        elif kind == "check":
+            how = res["message"]
+        else:  # a crash: the sanitizer's or the fatal error's own first line says what
+            how = first(r"^(fatal error: .*)$", out) \
                 or first(r"^(AddressSanitizer.*|.*runtime error: .*)$", out) \
-                or f"exit status {rc}"
-        return {"check": "stress", "name": name, "tsan": is_tsan(out), "how": how,
-                "secs": secs_total, "cmd": " ".join(cmd)}
+                or (res or {}).get("message") or f"exit status {rc}"
+        return {"check": "stress", "name": name, "tsan": kind == "tsan" or is_tsan(out),
+                "how": how, "secs": secs_total, "cmd": " ".join(cmd)}
     return None
 
 
-def check_mutant(b, mid, h, mode, runs):
-    """Run the checks on one mutant in one build: a list of kills (ci: at most one)."""
+def check_mutant(b, mid, h, mode, runs, long=False):
+    """Run the checks on one mutant in one build: a list of kills (ci: at most one). With long,
+    the long stress profile too, where the CI-sized stress runs caught nothing."""
     bound = MUTANT_BOUND[b.kind]
     t0 = time.monotonic()
     order = [conformance, stress] if b.kind == "release" else [stress, conformance]
@@ -222,6 +262,13 @@ def check_mutant(b, mid, h, mode, runs):
             kills.append(k)
             if mode == "ci":
                 break
+    if long and not any(k["check"] == "stress" for k in kills) and not (mode == "ci" and kills):
+        budget = len(LONG_SEEDS) * len(runs) * (STRESS_LONG + STALL[b.kind] + 10)
+        k = stress_long(b, mid, h, budget, runs)
+        if k:
+            k["build"] = b.kind
+            k["at"] = time.monotonic() - t0
+            kills.append(k)
     return kills
 
 
@@ -236,7 +283,8 @@ def cell(kills, column):
 
 
 def write_matrix(path, rows, builds, mode):
-    cols = [("conformance", "conformance"), ("stress", "stress"), ("tsan", "ThreadSanitizer")]
+    cols = [("conformance", "conformance"), ("stress", "stress"),
+            ("stress-long", "stress, long"), ("tsan", "ThreadSanitizer")]
     kinds = {b.kind for b in builds}
     lines = [
         "# Kill matrix",
@@ -250,11 +298,16 @@ def write_matrix(path, rows, builds, mode):
         "**conformance** (the conformance suite, stopping at the first failing test), **stress**",
         "(the stress scenarios of the primitive — normal load with chaos, oversubscribed,",
         "deterministic schedules for the coro family — stopping at the first failing run),",
+        "**stress, long** (the long profile, `--long`: each scenario 30 s with chaos under 3",
+        "seeds, run only where the CI-sized stress runs missed the mutant; `n/a` elsewhere),",
         "**ThreadSanitizer** (a TSan report in the TSan build, from either suite). `—`: ran and",
-        "caught nothing; `n/a`: not run. Time: to the first kill.",
+        "caught nothing; `n/a`: not run (in mode ci, every check after the first kill). Time:",
+        "to the first kill. A cell names the build when only a sanitizer build caught the",
+        "mutant in that column.",
         "",
-        "| mutant | target | bug class | conformance | stress | ThreadSanitizer | time |",
-        "|---|---|---|---|---|---|---|",
+        "| mutant | target | bug class | conformance | stress | stress, long | ThreadSanitizer "
+        "| time |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     counts = {c: 0 for c, _ in cols}
     for r in rows:
@@ -264,7 +317,11 @@ def write_matrix(path, rows, builds, mode):
             text = cell(r["kills"], c)
             counts[c] += bool(text)
             if text is None:
-                text = "—" if (c == "tsan" and "tsan" in ran) or (c != "tsan" and ran) else "n/a"
+                ran_here = ("tsan" in ran) if c == "tsan" else \
+                    r.get("long", False) if c == "stress-long" else bool(ran)
+                if mode == "ci" and r["kills"]:
+                    ran_here = False  # ci stops at the first kill: the others did not run
+                text = "—" if ran_here else "n/a"
             text = re.sub(r"(?:/[^\s/:]+)+/([^\s/:]+)", r"\1", text)  # no machine paths
             cells.append(text.replace("|", "\\|"))
         t = min((k["at"] for k in r["kills"]), default=None)
@@ -292,6 +349,8 @@ def main():
     ap.add_argument("--only", default="", help="comma-separated mutant ids")
     ap.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 2)
     ap.add_argument("--matrix", help="write the kill matrix (markdown) here")
+    ap.add_argument("--long", action="store_true",
+                    help="also the long stress profile where the CI-sized runs missed a mutant")
     args = ap.parse_args()
     builds = [Build(p) for p in args.build]
     ids = sorted(set().union(*(b.mutants for b in builds)))
@@ -303,46 +362,64 @@ def main():
         ids = [m for m in ids if m in wanted]
     every = sorted(set().union(*(b.mutants for b in builds)))
     heads = {m: read_header(next(b.mutants[m] for b in builds if m in b.mutants)) for m in every}
-    plan = []  # (build, mid)
-    for b in builds:
-        for m in ids:
-            if m in b.mutants and (args.mode == "full" or heads[m]["needs"] == b.kind):
-                plan.append((b, m))
+    # plan: (builds, mid). full: every build on its own. ci: the build the header names first,
+    # then the other given builds until one catches it (a kill from any build is a kill, as in
+    # full mode; the matrix names the build).
+    plan = []
+    for m in ids:
+        have = [b for b in builds if m in b.mutants]
+        if args.mode == "full":
+            plan += [([b], m) for b in have]
+        else:
+            named = [b for b in have if b.kind == heads[m]["needs"]]
+            if named:
+                plan.append((named + [b for b in have if b not in named], m))
     skipped = [m for m in ids if not any(m == pm for _, pm in plan)]
     t0 = time.monotonic()
     broken = {}
     for b in builds:
-        mids = [m for pb, m in plan if pb is b]
+        mids = [m for pbs, m in plan if b in pbs]
         for m, err in build(b, mids, heads, args.jobs).items():
             broken[(b.kind, m)] = err
     kills = {m: [] for m in ids}
     ran = {m: set() for m in ids}
     runs_cache = {}
 
-    def job(b, m):
-        if (b.kind, m) in broken:
-            return b, m, None
-        key = (b.path, heads[m]["prim"], heads[m]["impl"])
-        if key not in runs_cache:
-            runs_cache[key] = stress_runs(b, heads[m])
-        return b, m, check_mutant(b, m, heads[m], args.mode, runs_cache[key])
-
-    say(f"== mutants: checking {len(plan)} (mutant, build) pair(s), {args.jobs} at a time ==")
-    with cf.ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
-        for fut in cf.as_completed([pool.submit(job, b, m) for b, m in plan]):
-            b, m, ks = fut.result()
-            if ks is None:
-                say(f"BROKEN   {m} ({b.kind}): the mutant does not build:\n{broken[(b.kind, m)]}")
+    def job(bs, m):
+        out = []  # (build, kills or None when it does not build), in order, to the first kill
+        for b in bs:
+            if (b.kind, m) in broken:
+                out.append((b, None))
                 continue
-            ran[m].add(b.kind)
-            kills[m] += ks
+            key = (b.path, heads[m]["prim"], heads[m]["impl"])
+            if key not in runs_cache:
+                runs_cache[key] = stress_runs(b, heads[m])
+            ks = check_mutant(b, m, heads[m], args.mode, runs_cache[key], args.long)
+            out.append((b, ks))
             if ks:
-                k = ks[0]
-                say(f"caught   {m} ({b.kind}) by {'TSan in ' if k['tsan'] else ''}{k['check']} "
-                    f"{k['name']} after {k['at']:.1f} s: {k['how']}")
-            else:
-                say(f"SURVIVED {m} ({b.kind}): no check failed on it")
-    rows = [dict(id=m, **heads[m], kills=kills[m], ran=ran[m]) for m in ids if ran[m]]
+                break
+        return m, out
+
+    say(f"== mutants: checking {len(plan)} mutant(s), {args.jobs} at a time ==")
+    with cf.ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
+        for fut in cf.as_completed([pool.submit(job, bs, m) for bs, m in plan]):
+            m, out = fut.result()
+            for b, ks in out:
+                if ks is None:
+                    say(f"BROKEN   {m} ({b.kind}): the mutant does not build:\n"
+                        f"{broken[(b.kind, m)]}")
+                    continue
+                ran[m].add(b.kind)
+                kills[m] += ks
+                if ks:
+                    k = ks[0]
+                    say(f"caught   {m} ({b.kind}) by {'TSan in ' if k['tsan'] else ''}"
+                        f"{k['check']} {k['name']} after {k['at']:.1f} s: {k['how']}")
+                else:
+                    say(f"SURVIVED {m} ({b.kind}): no check failed on it")
+    rows = [dict(id=m, **heads[m], kills=kills[m], ran=ran[m],
+                 long=args.long and not any(k["check"] == "stress" for k in kills[m]))
+            for m in ids if ran[m]]
     survivors = [r["id"] for r in rows if not r["kills"]]
     total = time.monotonic() - t0
     if args.matrix:

@@ -13,6 +13,10 @@
  * What. At each point, with a probability that depends on the site and the level: a yield, a spin
  * of up to a few microseconds, or a sleep of up to 100 µs (which, inside a critical section or
  * between a wake and the state change it announces, forces the interleaving a lost wake-up needs).
+ * And inside the implementations' slow paths, at their preemption points (CSP_PREEMPT(),
+ * impls/shared/preempt.h: compiled into the stress binary's copy of the library only), a yield
+ * or a spin: between two atomic steps of a hand-off, a window of a few instructions becomes one
+ * the other CPUs run through.
  * And spurious wake-ups: futex_wait and pthread_cond_wait/timedwait may return without having
  * waited (their contracts allow it), so a caller that does not re-check its condition in a loop
  * is caught returning early.
@@ -32,11 +36,17 @@ _Atomic int chaos_level;
 static uint64_t chaos_seed;          /* set before any task starts */
 static _Atomic uint64_t chaos_draws; /* draws so far, all tasks together */
 
+/* The implementations' preemption points call this hook (src/preempt.c) when it is set. */
+extern void (*_Atomic csp_preempt_hook)(void);
+static void chaos_preempt(void); /* the hook, with chaos on */
+
 void chaos_setup(int level, uint64_t seed)
 {
 	chaos_seed = seed;
 	/* relaxed: set before any task is spawned; the spawn publishes it */
 	atomic_store_explicit(&chaos_level, level, memory_order_relaxed);
+	/* relaxed: likewise (impls/shared/preempt.h reads it) */
+	atomic_store_explicit(&csp_preempt_hook, level ? chaos_preempt : NULL, memory_order_relaxed);
 }
 
 /* The n-th draw is a hash of (seed, n): no per-thread state, which coroutines sharing a worker
@@ -59,7 +69,16 @@ static const struct {
 	[CHAOS_ENTRY] = { 128, 64, 4 },
 	[CHAOS_EXIT] = { 128, 64, 4 },
 	[CHAOS_SLOW] = { 512, 256, 32 },
+	/* the implementations' preemption points (impls/shared/preempt.h): inside internal locks
+	 * and between two atomic steps, so never a sleep; a yield or a spin long enough that the
+	 * other CPU runs through the window */
+	[CHAOS_PREEMPT] = { 384, 384, 0 },
 };
+
+static void chaos_preempt(void)
+{
+	chaos_point(CHAOS_PREEMPT);
+}
 
 void chaos_point_slow(enum chaos_site site)
 {

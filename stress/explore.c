@@ -10,7 +10,11 @@
  * `--seeds 1 --seed <it>`, and each seed explores another random schedule. Scenarios that
  * depend on time (`timed`) have no deterministic form.
  *
- * The runtime reads its variable once, when it starts; hence a process per seed. The parent
+ * --pct D asks the scheduler for PCT schedules of depth D instead of random walks
+ * (impls/coro/pct.c: a bug of depth d is found with probability at least 1/(n k^(d-1)) per
+ * schedule, n tasks, k scheduling decisions).
+ *
+ * The runtime reads its variables once, when it starts; hence a process per seed. The parent
  * starts no thread before it forks.
  */
 #define _GNU_SOURCE
@@ -22,18 +26,24 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-static const struct {
-	const char *family, *env;
+static const struct det_family {
+	const char *family, *env, *pct_env; /* pct_env: where the scheduler reads a PCT depth */
 } deterministic[] = {
-	{ "coro", "CSPLAB_CORO_SEED" },
+	{ "coro", "CSPLAB_CORO_SEED", "CSPLAB_CORO_PCT" },
 };
 
-const char *det_env(const csp_info *impl)
+static const struct det_family *det_family(const csp_info *impl)
 {
 	for (size_t i = 0; i < sizeof deterministic / sizeof deterministic[0]; i++)
 		if (strcmp(impl->family, deterministic[i].family) == 0)
-			return deterministic[i].env;
+			return &deterministic[i];
 	return NULL;
+}
+
+const char *det_env(const csp_info *impl)
+{
+	const struct det_family *f = det_family(impl);
+	return f ? f->env : NULL;
 }
 
 int stress_explore(struct options *o, const struct scenario *sc, const csp_info *impl,
@@ -46,8 +56,12 @@ int stress_explore(struct options *o, const struct scenario *sc, const csp_info 
 					       : "the family has no deterministic scheduler");
 		return EXIT_ABSENT;
 	}
-	printf("csplab-stress: %s: %d tasks, %d deterministic schedules from seed 0x%016llx\n",
-		stress_run_name(), o->tasks, o->seeds, (unsigned long long)o->seed);
+	printf("csplab-stress: %s: %d tasks, %d deterministic %s schedules from seed 0x%016llx\n",
+		stress_run_name(), o->tasks, o->seeds, o->pct ? "PCT" : "random",
+		(unsigned long long)o->seed);
+	char depth[16] = "";
+	if (o->pct)
+		snprintf(depth, sizeof depth, "%d", o->pct);
 	uint64_t first = o->seed;
 	for (int i = 0; i < o->seeds; i++) {
 		uint64_t seed = first + (uint64_t)i;
@@ -61,6 +75,8 @@ int stress_explore(struct options *o, const struct scenario *sc, const csp_info 
 			char value[32];
 			snprintf(value, sizeof value, "0x%016llx", (unsigned long long)seed);
 			setenv(env, value, 1);
+			if (o->pct)
+				setenv(det_family(impl)->pct_env, depth, 1);
 			o->seed = seed;
 			o->det = true;
 			fflush(NULL);
@@ -73,11 +89,11 @@ int stress_explore(struct options *o, const struct scenario *sc, const csp_info 
 			continue;
 		int code = WIFEXITED(status) ? WEXITSTATUS(status) : EXIT_FAIL;
 		fprintf(stderr, "csplab-stress: FAIL %s: schedule %d of %d (seed 0x%016llx) %s%d; "
-				"rerun it exactly with --seeds 1 --seed 0x%016llx\n",
+				"rerun it exactly with --seeds 1 --seed 0x%016llx%s%s\n",
 			stress_run_name(), i + 1, o->seeds, (unsigned long long)seed,
 			WIFEXITED(status) ? "exited with status " : "died of signal ",
 			WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status),
-			(unsigned long long)seed);
+			(unsigned long long)seed, o->pct ? " --pct " : "", depth);
 		return code == EXIT_ABSENT ? EXIT_FAIL : code;
 	}
 	printf("csplab-stress: PASS %s: %d deterministic schedules\n", stress_run_name(), o->seeds);

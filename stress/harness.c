@@ -4,10 +4,13 @@
 #include "runner.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 /* ---- Phases and failures ------------------------------------------------------------------- */
 
@@ -42,8 +45,10 @@ void s_fail_at(sctx *s, const char *file, int line, const char *fmt, ...)
 		phase ? ": " : "", base ? base + 1 : file, line);
 	va_list ap;
 	va_start(ap, fmt);
-	if (n > 0 && (size_t)n < sizeof s->msg)
+	if (n > 0 && (size_t)n < sizeof s->msg) {
+		s->msg_at = n;
 		vsnprintf(s->msg + n, sizeof s->msg - (size_t)n, fmt, ap);
+	}
 	va_end(ap);
 	/* release: the runner reads msg after seeing msg_ready (acquire) */
 	atomic_store_explicit(&s->msg_ready, 1, memory_order_release);
@@ -182,39 +187,81 @@ void s_pause(stask *t, int max_sleep_us)
 
 /* ---- Bounded waits --------------------------------------------------------------------------- */
 
-/* All relaxed: timestamps and counts for the checks, which order nothing. */
+/* The run-queue delay (ns) of this process's thread tid: the time it spent runnable but not
+ * running, the second field of its schedstat; -1 where the kernel has none. Read with plain
+ * system calls (no stdio) so that any thread or coroutine may call it. */
+static int64_t run_delay(int tid)
+{
+	char path[64], buf[96];
+	snprintf(path, sizeof path, "/proc/self/task/%d/schedstat", tid);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	ssize_t n = read(fd, buf, sizeof buf - 1);
+	close(fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	unsigned long long ran, queued;
+	if (sscanf(buf, "%llu %llu", &ran, &queued) != 2)
+		return -1;
+	return (int64_t)queued;
+}
+
+/* All relaxed: timestamps and counts for the checks, which order nothing (a watcher reading a
+ * wait half begun sees, at worst, one tick's stale discount). */
 void s_wait_begin(struct swait *w)
 {
+	int tid = (int)syscall(SYS_gettid);
+	atomic_store_explicit(&w->tid, tid, memory_order_relaxed);
+	atomic_store_explicit(&w->queued_at, run_delay(tid), memory_order_relaxed);
 	atomic_store_explicit(&w->others_at, atomic_load_explicit(&w->others, memory_order_relaxed),
 		memory_order_relaxed);
 	atomic_store_explicit(&w->since, csp_now(), memory_order_relaxed);
 }
 
-static int64_t overtakes(struct swait *w)
+/* A wait as the check sees it: the time and the overtakes that are the lock's doing. */
+struct wait_figures {
+	int64_t raw;    /* ns since the wait began */
+	int64_t queued; /* ns of it the thread spent runnable but not running */
+	int64_t wait;   /* raw - queued */
+	int64_t over;   /* overtakes, scaled to wait/raw */
+};
+
+static struct wait_figures wait_figures(struct swait *w, int64_t since, int64_t now)
 {
-	return atomic_load_explicit(&w->others, memory_order_relaxed) -
+	struct wait_figures f = { .raw = now - since };
+	int64_t over = atomic_load_explicit(&w->others, memory_order_relaxed) -
 		atomic_load_explicit(&w->others_at, memory_order_relaxed);
+	int64_t at = atomic_load_explicit(&w->queued_at, memory_order_relaxed);
+	int64_t cur = at >= 0 ? run_delay(atomic_load_explicit(&w->tid, memory_order_relaxed)) : -1;
+	if (cur >= at && at >= 0)
+		f.queued = cur - at < f.raw ? cur - at : f.raw;
+	f.wait = f.raw - f.queued;
+	f.over = f.raw > 0 ? (int64_t)((double)over * (double)f.wait / (double)f.raw) : over;
+	return f;
 }
 
-static void fail_starved(sctx *s, struct swait *w, const char *who, int64_t waited, int64_t over)
+static void fail_starved(sctx *s, struct swait *w, const char *who, struct wait_figures f)
 {
 	s_fail(s, "%s starved: overtaken %lld times (bound %lld) in a wait of %.3f s (over %.3f s "
-		  "counts), after %lld acquisitions",
-		who, (long long)over, (long long)w->max_overtakes, (double)waited / CSP_SECOND,
-		(double)w->min_wait / CSP_SECOND,
+		  "counts; %.3f s more spent runnable but not running, not counted), after %lld "
+		  "acquisitions",
+		who, (long long)f.over, (long long)w->max_overtakes, (double)f.wait / CSP_SECOND,
+		(double)w->min_wait / CSP_SECOND, (double)f.queued / CSP_SECOND,
 		(long long)atomic_load_explicit(&w->count, memory_order_relaxed));
 }
 
 void s_wait_end(stask *t, struct swait *w, const char *who)
 {
-	int64_t waited = csp_now() - atomic_load_explicit(&w->since, memory_order_relaxed);
-	int64_t over = overtakes(w);
+	struct wait_figures f =
+		wait_figures(w, atomic_load_explicit(&w->since, memory_order_relaxed), csp_now());
 	atomic_store_explicit(&w->since, 0, memory_order_relaxed);
-	w->worst = waited > w->worst ? waited : w->worst;
-	w->worst_overtakes = over > w->worst_overtakes ? over : w->worst_overtakes;
+	w->worst = f.wait > w->worst ? f.wait : w->worst;
+	w->worst_overtakes = f.over > w->worst_overtakes ? f.over : w->worst_overtakes;
 	atomic_fetch_add_explicit(&w->count, 1, memory_order_relaxed);
-	if (over > w->max_overtakes && waited > w->min_wait)
-		fail_starved(t->s, w, who, waited, over);
+	if (f.over > w->max_overtakes && f.wait > w->min_wait)
+		fail_starved(t->s, w, who, f);
 }
 
 bool s_watch_wait(sctx *s, struct swait *w, int64_t bound, const char *who)
@@ -225,16 +272,19 @@ bool s_watch_wait(sctx *s, struct swait *w, int64_t bound, const char *who)
 		if (s_failed(s))
 			return false;
 		int64_t since = atomic_load_explicit(&w->since, memory_order_relaxed);
-		int64_t now = csp_now(), over = overtakes(w);
-		bool starved = over > w->max_overtakes && now - since > w->min_wait;
-		if (since && (now - since > bound || starved)) {
-			if (now - since > bound)
-				s_fail(s, "%s starved: waiting for %.3f s (bound %.3f s), overtaken %lld times",
-					who, (double)(now - since) / CSP_SECOND, (double)bound / CSP_SECOND,
-					(long long)over);
-			else
-				fail_starved(s, w, who, now - since, over);
-			return false;
+		if (since) {
+			struct wait_figures f = wait_figures(w, since, csp_now());
+			if (f.wait > bound) {
+				s_fail(s, "%s starved: waiting for %.3f s (bound %.3f s; %.3f s more spent "
+					  "runnable but not running, not counted), overtaken %lld times",
+					who, (double)f.wait / CSP_SECOND, (double)bound / CSP_SECOND,
+					(double)f.queued / CSP_SECOND, (long long)f.over);
+				return false;
+			}
+			if (f.over > w->max_overtakes && f.wait > w->min_wait) {
+				fail_starved(s, w, who, f);
+				return false;
+			}
 		}
 		csp_sleep(CSP_MILLISECOND);
 	}

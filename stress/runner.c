@@ -41,12 +41,14 @@
 #endif
 
 static const struct scenario *const tables[] = {
-	mutex_scenarios, rwlock_scenarios, waitgroup_scenarios, chan_scenarios, select_scenarios,
+	mutex_scenarios, rwlock_scenarios, waitgroup_scenarios, chan_scenarios, nonblock_scenarios,
+	select_scenarios,
 };
 
 static char run_name[256];  /* stress/<prim>/<impl>/<scenario> */
 static char replay[6144];    /* the command that reruns this run */
 static char fail_line[6656]; /* preformatted for the signal and sanitizer hooks */
+static char result_crash[512], result_tsan[512]; /* their result lines (see result_line) */
 static _Atomic int tsan_reports;
 
 static void say(const char *s)
@@ -54,11 +56,49 @@ static void say(const char *s)
 	(void)!write(STDERR_FILENO, s, strlen(s));
 }
 
+/* The run's machine-readable result, the last line it prints (scripts/mutants.py reads it):
+ *   csplab-result: {"run":"stress/...","status":"pass|fail|absent","kind":K,"seed":"0x...",
+ *                   "message":M}
+ * kind (failures only): "check" (a scenario's check), "hang" (the watchdog), "tsan" (a
+ * ThreadSanitizer report), "crash" (a signal, a fatal error or another sanitizer's report);
+ * message: the first failure, JSON-escaped. */
+static void result_line(char *out, size_t n, const char *status, const char *kind,
+	uint64_t seed, const char *message)
+{
+	char esc[1200];
+	size_t j = 0;
+	for (const char *p = message; *p && j + 7 < sizeof esc; p++) {
+		unsigned char ch = (unsigned char)*p;
+		if (ch == '"' || ch == '\\') {
+			esc[j++] = '\\';
+			esc[j++] = (char)ch;
+		} else if (ch < 0x20) {
+			j += (size_t)snprintf(esc + j, sizeof esc - j, "\\u%04x", ch);
+		} else {
+			esc[j++] = (char)ch;
+		}
+	}
+	esc[j] = '\0';
+	snprintf(out, n,
+		"csplab-result: {\"run\":\"%s\",\"status\":\"%s\",\"kind\":\"%s\",\"seed\":"
+		"\"0x%016llx\",\"message\":\"%s\"}\n",
+		run_name, status, kind, (unsigned long long)seed, esc);
+}
+
+static void print_result(const char *status, const char *kind, uint64_t seed, const char *msg)
+{
+	char line[1600];
+	result_line(line, sizeof line, status, kind, seed, msg);
+	fflush(stdout);
+	say(line);
+}
+
 /* ---- Hooks that name the run when it dies -------------------------------------------------- */
 
 static void on_signal(int sig)
 {
 	say(fail_line);
+	say(result_crash);
 	signal(sig, SIG_DFL);
 	raise(sig);
 }
@@ -71,6 +111,7 @@ void __tsan_on_report(void *report)
 	(void)report;
 	atomic_fetch_add(&tsan_reports, 1);
 	say(fail_line);
+	say(result_tsan);
 }
 #endif
 
@@ -78,6 +119,7 @@ void __tsan_on_report(void *report)
 static void on_sanitizer_death(void)
 {
 	say(fail_line);
+	say(atomic_load(&tsan_reports) ? result_tsan : result_crash);
 }
 #endif
 
@@ -121,6 +163,7 @@ static _Noreturn void usage(const char *why)
 		"  -S, --stall=S        the watchdog's bound on a stall, in seconds\n"
 		"  -n, --seeds=N        N deterministic schedules instead of a timed run (ctest:\n"
 		"                       STRESS_SEEDS)\n"
+		"  -P, --pct=D          with --seeds: PCT schedules of depth D instead of random walks\n"
 		"  -h, --help           this help\n"
 		"  -V, --version        print csplab's version\n"
 		"\n"
@@ -145,11 +188,12 @@ static void parse(int argc, char **argv, struct options *o)
 		{ "chaos", required_argument, NULL, 'c' },
 		{ "stall", required_argument, NULL, 'S' },
 		{ "seeds", required_argument, NULL, 'n' },
+		{ "pct", required_argument, NULL, 'P' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
-	for (int c; (c = getopt_long(argc, argv, "lp:i:s:L:t:d:x:c:S:n:hV", opts, NULL)) != -1;) {
+	for (int c; (c = getopt_long(argc, argv, "lp:i:s:L:t:d:x:c:S:n:P:hV", opts, NULL)) != -1;) {
 		char *end = NULL;
 		errno = 0;
 		switch (c) {
@@ -167,6 +211,7 @@ static void parse(int argc, char **argv, struct options *o)
 			break;
 		case 'S': o->stall = strtod(optarg, &end); break;
 		case 'n': o->seeds = (int)strtol(optarg, &end, 10); break;
+		case 'P': o->pct = (int)strtol(optarg, &end, 10); break;
 		case 'x':
 			o->seed = strtoull(optarg, &end, 0);
 			o->seeded = true;
@@ -240,8 +285,10 @@ static uint64_t fresh_seed(void)
 
 static void format_replay(const struct options *o, const char *self)
 {
-	char det[32] = "";
-	if (o->det)
+	char det[48] = "";
+	if (o->det && o->pct)
+		snprintf(det, sizeof det, " --seeds 1 --pct %d", o->pct);
+	else if (o->det)
 		snprintf(det, sizeof det, " --seeds 1");
 	snprintf(replay, sizeof replay,
 		"%s%s%s --prim %s --impl %s --scenario %s --tasks %d --seconds %g --seed 0x%016llx "
@@ -251,6 +298,10 @@ static void format_replay(const struct options *o, const char *self)
 	snprintf(fail_line, sizeof fail_line,
 		"csplab-stress: FAIL %s (seed 0x%016llx)\ncsplab-stress: replay: %s\n", run_name,
 		(unsigned long long)o->seed, replay);
+	result_line(result_crash, sizeof result_crash, "fail", "crash", o->seed,
+		"the process died (signal, fatal error or sanitizer report)");
+	result_line(result_tsan, sizeof result_tsan, "fail", "tsan", o->seed,
+		"ThreadSanitizer report");
 }
 
 /* Check the options and fill in the defaults; the scenario and the implementation. */
@@ -279,6 +330,8 @@ static void settle(struct options *o, const struct scenario **scp, const csp_inf
 		o->seed = fresh_seed();
 	if (o->seeds > 0)
 		o->chaos = 0; /* chaos acts on OS threads, outside the deterministic schedule */
+	if (o->pct < 0 || o->pct > 16 || (o->pct && o->seeds <= 0))
+		usage("--pct takes a depth from 1 to 16, with --seeds");
 	*scp = sc;
 	*implp = impl;
 }
@@ -299,6 +352,7 @@ int stress_run(struct options *o, const struct scenario *sc, const csp_info *imp
 		unsigned bit = gap & -gap;
 		printf("csplab-stress: %s: property \"%s\" %s: recorded as absent\n", run_name,
 			csp_prop_name(bit), sc->requires & bit ? "missing" : "declared");
+		print_result("absent", "", o->seed, csp_prop_name(bit));
 		return EXIT_ABSENT;
 	}
 	if (!o->det)
@@ -341,6 +395,7 @@ int stress_run(struct options *o, const struct scenario *sc, const csp_info *imp
 	if (status == EXIT_PASS && !s_failed(s) && atomic_load(&tsan_reports) == 0) {
 		if (!o->det)
 			printf("csplab-stress: PASS %s%s%s\n", run_name, s->note[0] ? ": " : "", s->note);
+		print_result("pass", "", o->seed, s->note);
 		s_free_all();
 		free(r);
 		free(s);
@@ -360,6 +415,10 @@ int stress_run(struct options *o, const struct scenario *sc, const csp_info *imp
 	if (status == EXIT_HANG || !atomic_load_explicit(&r->done, memory_order_acquire))
 		watch_dump(s);
 	say(fail_line);
+	/* acquire: as above */
+	bool have_msg = atomic_load_explicit(&s->msg_ready, memory_order_acquire);
+	print_result("fail", status == EXIT_HANG ? "hang" : atomic_load(&tsan_reports) ? "tsan" : "check",
+		o->seed, status == EXIT_HANG || !have_msg ? why : s->msg + s->msg_at);
 	_exit(status); /* tasks may still be blocked: no exit handlers, no leak report */
 }
 

@@ -9,6 +9,7 @@ struct options {
 	const char *prim, *impl, *scenario, *load;
 	int tasks, chaos;
 	int seeds;    /* --seeds: deterministic schedules to explore (0: a normal run) */
+	int pct;      /* --pct D: those schedules are PCT schedules of depth D (0: random walks) */
 	bool det;     /* this process runs one of them */
 	double seconds, stall;
 	uint64_t seed;

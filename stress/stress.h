@@ -58,6 +58,7 @@ extern const struct scenario rwlock_scenarios[];
 extern const struct scenario waitgroup_scenarios[];
 extern const struct scenario chan_scenarios[];
 extern const struct scenario select_scenarios[];
+extern const struct scenario nonblock_scenarios[];
 
 struct stask {
 	sctx *s;
@@ -87,7 +88,8 @@ struct sctx {
 
 	_Atomic int failed;
 	_Atomic int msg_ready;
-	char msg[1024];       /* the first failure */
+	char msg[1024];       /* the first failure: "<phase>: <file>:<line>: <message>" */
+	int msg_at;           /* where <message> starts in msg */
 	char note[1024];      /* the body's summary (figures), printed on success; body only */
 
 	stask body;           /* the body's own slot */
@@ -175,6 +177,9 @@ struct swait {
 	_Atomic int64_t since;        /* csp_now() when the task's current wait began; 0: none */
 	_Atomic int64_t others;       /* acquisitions by the hammering tasks (s_wait_other) */
 	_Atomic int64_t others_at;    /* `others` when the current wait began */
+	_Atomic int tid;              /* the OS thread the wait began on (its schedstat is read) */
+	_Atomic int64_t queued_at;    /* that thread's run-queue delay (ns) when the wait began; */
+	                              /* -1: unknown (no schedstat), nothing is discounted */
 	_Atomic int64_t count;        /* waits measured */
 	_Atomic int done;             /* the occasional task returned */
 	int64_t worst, worst_overtakes; /* the task's, read by the body after done */
@@ -183,7 +188,14 @@ struct swait {
 /* The occasional task, around each wait it measures. Starvation is a wait during which the
  * other tasks took the lock more than max_overtakes times, and that lasted over min_wait:
  * counted in turns, so that machine load alone (which stretches waits) does not look like it,
- * and long enough that a task merely preempted before it queued does not either. */
+ * and long enough that a task merely preempted before it queued does not either.
+ *
+ * Both figures ignore the machine: the time the waiting thread spent runnable but not running
+ * (its run-queue delay, /proc/thread-self/schedstat's second field, read at both ends) is taken
+ * off the wait, and the overtakes are scaled to the rest, as if they came at an even rate. A
+ * thread preempted before it announced itself to the lock is legitimately overtaken, and
+ * however loaded the machine, that time is run-queue time; a waiter that is queued and blocked
+ * (or spinning on a CPU) while others keep taking the lock is not discounted at all. */
 void s_wait_begin(struct swait *w);
 void s_wait_end(stask *t, struct swait *w, const char *who);
 /* The hammering tasks, once per acquisition. */
@@ -198,7 +210,7 @@ bool s_watch_wait(sctx *s, struct swait *w, int64_t bound, const char *who);
 
 /* ---- Chaos (chaos.c) ------------------------------------------------------------------------- */
 
-enum chaos_site { CHAOS_ENTRY, CHAOS_EXIT, CHAOS_SLOW };
+enum chaos_site { CHAOS_ENTRY, CHAOS_EXIT, CHAOS_SLOW, CHAOS_PREEMPT };
 
 void chaos_setup(int level, uint64_t seed);
 void chaos_point_slow(enum chaos_site site);

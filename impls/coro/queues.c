@@ -36,7 +36,9 @@ struct coro_task *coro_global_pop(uint64_t *rng)
 	if (len > 0) {
 		if (rng) {
 			*rng = *rng * 6364136223846793005ULL + 1442695040888963407ULL; /* Knuth's LCG */
-			for (uint32_t k = (uint32_t)((*rng >> 33) % len); k > 0; k--) {
+			int pick = coro_pct_pick(g->head, len); /* PCT's choice, or -1: at random */
+			uint32_t k = pick >= 0 ? (uint32_t)pick : (uint32_t)((*rng >> 33) % len);
+			for (; k > 0; k--) {
 				prev = *link;
 				link = &(*link)->next;
 			}

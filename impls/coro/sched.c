@@ -173,10 +173,12 @@ static void finish_pending(struct worker *w)
 	switch (t->switch_reason) {
 	case SW_YIELD:
 		atomic_store_explicit(&t->state, RUNNABLE, memory_order_relaxed); /* report-only */
-		if (coro_S.deterministic)
+		if (coro_S.deterministic) {
+			coro_pct_yielded(t); /* PCT: a yield drops below every other task */
 			coro_global_push(t);
-		else
+		} else {
 			coro_local_put(w, t);
+		}
 		break;
 	case SW_PARK: {
 		void (*commit)(void *) = t->commit;

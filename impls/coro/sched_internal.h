@@ -31,6 +31,7 @@ struct coro_task {
 	void *commit_arg;
 	void *fiber;      /* TSan fiber */
 	void *fake_stack; /* ASan: this task's fake stack while it is switched out */
+	int64_t pct_prio; /* deterministic mode with PCT (pct.c): 0 until first picked */
 };
 
 struct worker {
@@ -99,6 +100,9 @@ void coro_task_finished(struct worker *w, struct coro_task *t);
 void coro_global_push(struct coro_task *t);
 /* The head, or (deterministic mode, rng != NULL) a task chosen at random; NULL if empty. */
 struct coro_task *coro_global_pop(uint64_t *rng);
+/* pct.c: PCT schedules in deterministic mode; the index to pick, or -1 (off: pick at random) */
+int coro_pct_pick(struct coro_task *head, uint32_t len);
+void coro_pct_yielded(struct coro_task *t);
 void coro_local_put(struct worker *w, struct coro_task *t); /* owner */
 struct coro_task *coro_steal(struct worker *w);             /* from the other workers */
 bool coro_work_visible(void); /* any queued task or due timer, anywhere (a hint) */

@@ -146,6 +146,7 @@ int coro_spawn(csp_task_fn fn, void *arg)
 	t->fn = fn;
 	t->arg = arg;
 	t->id = new_id(w);
+	t->pct_prio = 0; /* a reused task is a new one to PCT */
 	coro_ctx_make(&t->ctx, t->stack.base, t->stack.size, coro_task_entry, t);
 	atomic_store_explicit(&t->state, RUNNABLE, memory_order_relaxed); /* report-only field */
 	/* TSan: a new fiber starts from its creator's clock, so it is created last, once the task

@@ -16,6 +16,7 @@
 #include "waiter.h"
 
 #include "fiber.h"
+#include "../shared/preempt.h"
 
 #include <stddef.h>
 
@@ -86,6 +87,7 @@ bool coro_waiter_park(struct coro_waiter *w, int64_t deadline)
 		if (atomic_compare_exchange_weak(&w->state, &s, w->task ? PARKING : WAITING))
 			break;
 	}
+	CSP_PREEMPT(); /* announced (PARKING or WAITING), not yet parked */
 	if (!w->task)
 		return park_thread(w, deadline);
 	if (deadline != CSP_FOREVER) {
@@ -106,6 +108,7 @@ void coro_waiter_unpark(struct coro_waiter *w)
 {
 	coro_tsan_release(w);
 	struct coro_task *task = w->task; /* read first: w may vanish once it is unparked */
+	CSP_PREEMPT(); /* the waker, before it marks the waiter unparked */
 	uint32_t old = atomic_exchange(&w->state, UNPARKED);
 	if (old != WAITING)
 		return; /* running, or still switching out (its commit readies it) */

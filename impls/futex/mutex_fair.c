@@ -16,6 +16,7 @@
  * All atomics are seq_cst except the spin-loop reads, which are hints.
  */
 #include "../shared/fxlock.h"
+#include "../shared/preempt.h"
 
 enum {
 	LOCKED = 1,
@@ -62,6 +63,7 @@ static void sema_acquire(struct mutex *m, bool lifo)
 		m->tail = &w;
 	}
 	fxlock_unlock(&m->qlock);
+	CSP_PREEMPT(); /* queued, not yet waiting for the hand-off */
 	/* acquire: pairs with the release store in sema_release, which hands over the lock state */
 	for (int i = 0; i < PARK_SPIN && !atomic_load_explicit(&w.ready, memory_order_acquire); i++)
 		cpu_relax();
@@ -82,6 +84,7 @@ static void sema_release(struct mutex *m)
 	if (!m->head)
 		m->tail = NULL;
 	fxlock_unlock(&m->qlock);
+	CSP_PREEMPT(); /* unlinked, not yet handed the lock */
 	/* release: the woken waiter reads the state after this; pairs with the acquire loads above.
 	 * After the store, w may be gone: the wake can only be spurious for a later user. */
 	atomic_store_explicit(&w->ready, 1, memory_order_release);

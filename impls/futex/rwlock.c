@@ -15,6 +15,7 @@
  * All atomics are seq_cst (read-modify-writes cost the same on x86-64; see waitgroup.c).
  */
 #include "../shared/fxlock.h"
+#include "../shared/preempt.h"
 
 #include <limits.h>
 
@@ -40,6 +41,7 @@ static void sema_acquire(struct sema *s)
 			if (atomic_compare_exchange_weak(&s->count, &c, c - 1))
 				return;
 		/* Register before re-checking, so a release either sees us or we see its count. */
+		CSP_PREEMPT(); /* found no unit, not yet counted as a sleeper */
 		atomic_fetch_add(&s->sleepers, 1);
 		if (atomic_load(&s->count) == 0)
 			futex_wait(&s->count, 0, CSP_FOREVER);
@@ -87,6 +89,7 @@ static void runlock(void *self)
 		atomic_fetch_add(&l->readers, 1); /* undo, so the state stays sane for the report */
 		csp_fatal(CSP_MSG_RUNLOCK_UNLOCKED);
 	}
+	CSP_PREEMPT(); /* left the count, not yet the writer's departing count */
 	if (atomic_fetch_sub(&l->departing, 1) - 1 == 0) /* the last reader the writer waits for */
 		sema_release(&l->wsem, 1);
 }
@@ -95,6 +98,7 @@ static void runlock(void *self)
 static void wait_readers(struct rwlock *l)
 {
 	int32_t r = atomic_fetch_sub(&l->readers, MAX_READERS);
+	CSP_PREEMPT(); /* writer announced, readers inside not yet counted */
 	if (r != 0 && atomic_fetch_add(&l->departing, r) + r != 0)
 		sema_acquire(&l->wsem);
 }

@@ -14,6 +14,7 @@
  * locked instructions either way, so weaker orders would buy nothing here.
  */
 #include "../shared/futex.h"
+#include "../shared/preempt.h"
 
 #include <limits.h>
 
@@ -50,7 +51,9 @@ static void add(void *self, int64_t delta)
 	if (atomic_load(&wg->state) != s)
 		csp_fatal("sync: WaitGroup misuse: Add called concurrently with Wait");
 	atomic_store(&wg->state, 0);
+	CSP_PREEMPT(); /* state reset, round not yet bumped */
 	atomic_fetch_add(&wg->round, 1);
+	CSP_PREEMPT(); /* round bumped, sleepers not yet woken */
 	futex_wake(&wg->round, INT_MAX);
 }
 
@@ -62,7 +65,9 @@ static void wait(void *self)
 		if (counter_of(s) == 0)
 			return;
 		uint32_t r = atomic_load(&wg->round);
+		CSP_PREEMPT(); /* round read, not yet registered as a waiter */
 		if (atomic_compare_exchange_weak(&wg->state, &s, s + 1)) {
+			CSP_PREEMPT(); /* registered, not yet sleeping */
 			while (atomic_load(&wg->round) == r)
 				futex_wait(&wg->round, r, CSP_FOREVER);
 			return;

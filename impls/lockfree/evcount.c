@@ -5,6 +5,7 @@
 #include "evcount.h"
 
 #include "../shared/futex.h"
+#include "../shared/preempt.h"
 
 static uint32_t epoch_of(uint32_t w)
 {
@@ -32,6 +33,7 @@ bool evc_prepare(struct evc *e, uint32_t *key)
 			return false;
 		/* seq_cst: the registration half of the Dekker pair (evcount.h) */
 	} while (!atomic_compare_exchange_weak(&e->word, &w, w + 1));
+	CSP_PREEMPT(); /* registered, the caller's re-check not yet made */
 	*key = w + 1;
 	return true;
 }

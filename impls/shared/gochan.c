@@ -28,6 +28,7 @@
  * the state and the helpers both use.
  */
 #include "gochan_internal.h"
+#include "preempt.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -69,6 +70,7 @@ static struct waiter *dequeue(struct waitq *q)
 	while ((w = q->head) != NULL) {
 		gochan_unqueue(q, w);
 		int expected = SEL_WAITING;
+		CSP_PREEMPT(); /* unqueued, not yet claimed: its owner may cancel first */
 		/* seq_cst: this CAS races only with other claimers and the owner's cancel; the values
 		 * it publishes travel through the parker. */
 		if (atomic_compare_exchange_strong(&w->sel->state, &expected, w->index))
@@ -162,6 +164,7 @@ bool gochan_recv_now(struct gochan *c, void *elem, int *st, struct waiter **wake
 
 void gochan_wake(const struct gochan_sync *y, struct waiter *w)
 {
+	CSP_PREEMPT(); /* claimed and filled, not yet unparked */
 	if (w)
 		y->unpark(w->sel->parker); /* the last touch: w may be gone once this returns */
 }
@@ -176,6 +179,7 @@ int gochan_sel_wait(const struct gochan_sync *y, struct sel *s, int64_t deadline
 {
 	if (!y->park(s->parker, deadline)) {
 		int expected = SEL_WAITING;
+		CSP_PREEMPT(); /* timed out, not yet cancelled: a peer may claim first */
 		if (atomic_compare_exchange_strong(&s->state, &expected, SEL_CANCELLED))
 			return SEL_CANCELLED;
 		/* A peer claimed it as the deadline passed; its unpark is on the way. */
@@ -202,6 +206,7 @@ static int block_one(struct gochan *c, int dir, void *elem, int64_t deadline)
 	gochan_enqueue(q, &w);
 	y->unlock(c->lock);
 
+	CSP_PREEMPT(); /* queued, lock released, not yet parked */
 	int r = gochan_sel_wait(y, &s, deadline);
 	if (r == SEL_CANCELLED) {
 		y->lock(c->lock);
@@ -324,6 +329,7 @@ int gochan_close(void *self)
 	claim_all(c, &c->recvq, &tail);
 	claim_all(c, &c->sendq, &tail);
 	y->unlock(c->lock);
+	CSP_PREEMPT(); /* closed and claimed, not yet woken */
 	/* Wake after unlocking (as chan.go does), so the woken do not run into the held lock. */
 	while (list) {
 		struct waiter *next = list->wake_next; /* read before the wake frees it */

@@ -11,6 +11,7 @@
  * Progress: blocking (the channel locks).
  */
 #include "gochan_internal.h"
+#include "preempt.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -91,6 +92,7 @@ static int select_block(csp_case *cases, struct gc_case *byaddr, size_t m, int64
 	}
 	unlock_all(y, byaddr, m);
 
+	CSP_PREEMPT(); /* queued on every channel, not yet parked */
 	int r = gochan_sel_wait(y, &s, deadline);
 	for (size_t k = 0; k < m; k++) { /* pass 3: withdraw the waiters no peer took */
 		struct gochan *c = byaddr[k].c;

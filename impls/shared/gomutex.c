@@ -15,6 +15,7 @@
  * All atomics are seq_cst except the spin-loop reads, which are hints.
  */
 #include "gomutex.h"
+#include "preempt.h"
 
 enum {
 	LOCKED = 1,
@@ -74,10 +75,12 @@ void gomutex_lock_slow(struct gomutex *m, const struct parker_ops *p)
 			continue; /* old now holds the current state */
 		if (!(old & (LOCKED | STARVING)))
 			return; /* took it with the CAS */
+		CSP_PREEMPT(); /* counted as a waiter, not yet queued on the semaphore */
 		bool requeue = wait_start != 0;
 		if (!requeue)
 			wait_start = csp_now();
 		gosema_acquire(&m->sema, p, requeue, "sync.Mutex.Lock");
+		CSP_PREEMPT(); /* woken or handed the lock, state not yet read */
 		starving = starving || csp_now() - wait_start > STARVATION_NS;
 		old = atomic_load(&m->state);
 		if (old & STARVING) { /* the unlocker handed the lock to us */
@@ -101,6 +104,7 @@ void gomutex_unlock_slow(struct gomutex *m, int32_t new_state, const struct park
 		csp_fatal(CSP_MSG_UNLOCK_UNLOCKED);
 	}
 	if (new_state & STARVING) {
+		CSP_PREEMPT(); /* starving: the lock is the head waiter's, not yet handed */
 		gosema_release(&m->sema, p); /* hand-off: the head waiter owns the lock now */
 		return;
 	}

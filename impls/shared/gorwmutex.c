@@ -14,13 +14,16 @@
  * All atomics are seq_cst, as Go's.
  */
 #include "gorwmutex.h"
+#include "preempt.h"
 
 #define MAX_READERS (1 << 30)
 
 void gorwmutex_rlock(struct gorwmutex *l, const struct parker_ops *p)
 {
-	if (atomic_fetch_add(&l->readers, 1) + 1 < 0) /* a writer is pending: wait for its unlock */
+	if (atomic_fetch_add(&l->readers, 1) + 1 < 0) { /* a writer is pending: wait for its unlock */
+		CSP_PREEMPT(); /* counted behind a writer, not yet queued */
 		gosema_acquire(&l->rsem, p, false, "sync.RWMutex.RLock");
+	}
 }
 
 bool gorwmutex_tryrlock(struct gorwmutex *l)
@@ -41,6 +44,7 @@ void gorwmutex_runlock(struct gorwmutex *l, const struct parker_ops *p)
 		atomic_fetch_add(&l->readers, 1); /* undo, so the state stays sane for the report */
 		csp_fatal(CSP_MSG_RUNLOCK_UNLOCKED);
 	}
+	CSP_PREEMPT(); /* left the count, not yet the writer's departing count */
 	if (atomic_fetch_sub(&l->departing, 1) - 1 == 0) /* the last reader the writer waits for */
 		gosema_release(&l->wsem, p);
 }
@@ -49,6 +53,7 @@ void gorwmutex_runlock(struct gorwmutex *l, const struct parker_ops *p)
 static void wait_readers(struct gorwmutex *l, const struct parker_ops *p)
 {
 	int32_t r = atomic_fetch_sub(&l->readers, MAX_READERS);
+	CSP_PREEMPT(); /* writer announced, readers inside not yet counted */
 	if (r != 0 && atomic_fetch_add(&l->departing, r) + r != 0)
 		gosema_acquire(&l->wsem, p, false, "sync.RWMutex.Lock");
 }
@@ -78,6 +83,7 @@ void gorwmutex_unlock(struct gorwmutex *l, const struct parker_ops *p)
 		atomic_fetch_sub(&l->readers, MAX_READERS);
 		csp_fatal(CSP_MSG_RWUNLOCK_UNLOCKED);
 	}
+	CSP_PREEMPT(); /* writer gone from the count, blocked readers not yet admitted */
 	for (int32_t i = 0; i < r; i++) /* admit the readers that blocked behind this writer */
 		gosema_release(&l->rsem, p);
 	gomutex_unlock(&l->w, p);

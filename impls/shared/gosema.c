@@ -1,6 +1,7 @@
 /* gosema (see gosema.h). Invariant: count > 0 implies the queue is empty (release hands its unit
  * to a waiter before it would count it). Progress: FIFO among waiters, except LIFO re-queues. */
 #include "gosema.h"
+#include "preempt.h"
 
 void gosema_acquire(struct gosema *s, const struct parker_ops *p, bool lifo, const char *reason)
 {
@@ -22,6 +23,7 @@ void gosema_acquire(struct gosema *s, const struct parker_ops *p, bool lifo, con
 		s->tail = &w;
 	}
 	fxlock_unlock(&s->lock);
+	CSP_PREEMPT(); /* queued, not yet parked: a release may come first */
 	p->park(w.parker, CSP_FOREVER); /* returns only once release handed us the unit */
 	if (p->destroy)
 		p->destroy(w.parker);
@@ -40,5 +42,6 @@ void gosema_release(struct gosema *s, const struct parker_ops *p)
 	if (!s->head)
 		s->tail = NULL;
 	fxlock_unlock(&s->lock);
+	CSP_PREEMPT(); /* unlinked, not yet unparked */
 	p->unpark(w->parker); /* the last touch of w */
 }
