@@ -10,7 +10,11 @@
 #                  CMake package (README, "Use it in your program")
 #   make stress    the stress suite in the release, TSan and ASan+UBSan builds, STRESS_SECONDS
 #                  (default 1) per scenario and load; make stress-<build> for one build
+#   make stress-long  the stress suite's long profile (release build): 30 s per run, 3 passes
 #   make mutants   every mutant through every check (release + TSan); writes docs/kill-matrix.md
+#                  (MUTANTS_LONG=1: the long stress profile too, a column of the matrix)
+#   make coverage  line and branch coverage of src/ and impls/ by the conformance and stress
+#                  suites (build/coverage; gcovr): build/coverage/coverage.txt and .html
 #                  (not yet part of make test: TEST_EXCLUDE= includes the ctest labels
 #                  "stress" and "mutants" there)
 #
@@ -70,7 +74,8 @@ SAN_tsan-strict := thread
 FLAGS_tsan-strict := -DCSPLAB_CORO_STRICT=ON
 CTEST_tsan-strict := -L '^impl:coro$$'
 
-.PHONY: all deps test list install bench compare clean stress mutants check-extra FORCE
+.PHONY: all deps test list install bench compare clean stress stress-long mutants coverage \
+	check-extra FORCE
 
 all: build-release
 
@@ -140,10 +145,42 @@ stress-%: build-%
 	@cd build/$* && STRESS_SECONDS=$(STRESS_SECONDS) ctest --output-on-failure --no-tests=error -j$(JOBS) \
 	  -L '^stress$$' $(if $(IMPL),-L '^impl:$(IMPL)$$') $(CTEST_FLAGS)
 
+# The long profile: every stress run STRESS_LONG_SECONDS long, once per pass (each ctest pass
+# draws fresh seeds; the runs print theirs). Not part of make test.
+STRESS_LONG_SECONDS ?= 30
+STRESS_LONG_PASSES ?= 3
+stress-long: build-release
+	$(call check_impl,release)
+	@for pass in $$(seq $(STRESS_LONG_PASSES)); do \
+	  echo "== csplab: stress suite, long profile, pass $$pass of $(STRESS_LONG_PASSES) =="; \
+	  (cd build/release && STRESS_SECONDS=$(STRESS_LONG_SECONDS) ctest --output-on-failure \
+	    -j$(JOBS) -L '^stress$$' $(if $(IMPL),-L '^impl:$(IMPL)$$') $(CTEST_FLAGS)) || exit 1; \
+	done
+
+MUTANTS_LONG ?=
 mutants: build-release build-tsan
 	@scripts/deps.sh mutants
 	@$(PYTHON) scripts/mutants.py --build build/release --build build/tsan --mode full \
-	  --matrix docs/kill-matrix.md
+	  $(if $(MUTANTS_LONG),--long) --matrix docs/kill-matrix.md
+
+# Coverage: a separate build with --coverage; the conformance and stress suites (not the mutants
+# or the benchmarks), then gcovr over src/ and impls/.
+coverage:
+	@scripts/deps.sh build coverage
+	@mkdir -p build
+	@cmake -S . -B build/coverage -DCSPLAB_SANITIZE= -DCMAKE_BUILD_TYPE=Debug \
+	  -DCMAKE_C_FLAGS="--coverage -fprofile-update=atomic -O1 -DCSPLAB_COVERAGE=1" \
+	  -DCMAKE_EXE_LINKER_FLAGS=--coverage \
+	  $(CMAKE_FLAGS) >build/.configure-coverage.log 2>&1 \
+	  || { cat build/.configure-coverage.log >&2; exit 1; }
+	@cmake --build build/coverage -j$(JOBS)
+	@find build/coverage -name '*.gcda' -delete
+	@cd build/coverage && ctest -j$(JOBS) -L '^(conformance|stress)$$' $(CTEST_FLAGS) \
+	  >ctest.log 2>&1 || echo "csplab: some runs failed under coverage (build/coverage/ctest.log)"
+	@gcovr -r . --object-directory build/coverage --filter 'src/' --filter 'impls/' \
+	  --exclude-unreachable-branches --txt build/coverage/coverage.txt \
+	  --html-details build/coverage/coverage.html --print-summary
+	@echo "csplab: per-file figures in build/coverage/coverage.txt, pages in build/coverage/coverage.html"
 
 # make list: csplab-list is rebuilt only when a file it is made of is newer, or EXTRA_IMPLS
 # changed (FORCE), so a built tree answers without asking CMake (well under a second).

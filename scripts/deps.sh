@@ -14,6 +14,7 @@
 #   clang    make build-clang
 #   bench    make bench: the Go side and the report
 #   mutants  make mutants
+#   coverage make coverage (gcovr)
 # (make list and make install need only cmake and a C compiler: the Makefile checks those.)
 set -euo pipefail
 
@@ -27,6 +28,7 @@ declare -A GROUPS_=(
   [clang]="clang"
   [bench]="gnuplot-nox golang-go python3 python3-scipy"
   [mutants]="python3 patch"
+  [coverage]="gcovr"
 )
 
 check_only=false
@@ -35,11 +37,11 @@ if [[ "${1:-}" == "--check" ]]; then
   shift
 fi
 groups=("$@")
-[[ ${#groups[@]} -gt 0 ]] || groups=(build clang bench mutants)
+[[ ${#groups[@]} -gt 0 ]] || groups=(build clang bench mutants coverage)
 PACKAGES=()
 for g in "${groups[@]}"; do
   if [[ -z "${GROUPS_[$g]+set}" ]]; then
-    echo "csplab: scripts/deps.sh: unknown group '$g' (build, clang, bench, mutants)" >&2
+    echo "csplab: scripts/deps.sh: unknown group '$g' (build, clang, bench, mutants, coverage)" >&2
     exit 2
   fi
   for p in ${GROUPS_[$g]}; do

@@ -332,10 +332,13 @@ def write_matrix(path, rows, builds, mode):
     caught = sum(1 for r in rows if r["kills"])
     lines += ["", f"Caught: {caught} of {n} mutants. By column: "
               + ", ".join(f"{name} {counts[c]}" for c, name in cols) + ".", ""]
+    if mode == "ci":  # the checks stop at the first kill: no column says what others miss
+        lines.append("Mode ci: each mutant's checks stopped at its first kill, so a column counts "
+                     "the mutants it caught first; `make mutants` (mode full) runs every column.")
     only = {c: [r["id"] for r in rows if [cell(r["kills"], x) is not None for x, _ in cols]
-                == [x == c for x, _ in cols]] for c, _ in cols}
+                == [x == c for x, _ in cols]] for c, _ in cols} if mode == "full" else {}
     for c, name in cols:
-        if only[c]:
+        if only.get(c):
             lines.append(f"Caught only by {name}: " + ", ".join(f"`{m}`" for m in only[c]) + ".")
     lines.append("")
     with open(path, "w") as f:

@@ -26,6 +26,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#ifdef CSPLAB_COVERAGE
+void __gcov_dump(void); /* libgcov's: write the counters now */
+#endif
+
 static const struct det_family {
 	const char *family, *env, *pct_env; /* pct_env: where the scheduler reads a PCT depth */
 } deterministic[] = {
@@ -80,7 +84,11 @@ int stress_explore(struct options *o, const struct scenario *sc, const csp_info 
 			o->seed = seed;
 			o->det = true;
 			fflush(NULL);
-			_exit(stress_run(o, sc, impl, self));
+			int rc = stress_run(o, sc, impl, self);
+#ifdef CSPLAB_COVERAGE
+			__gcov_dump(); /* _exit skips the exit handler that writes the coverage data */
+#endif
+			_exit(rc);
 		}
 		int status;
 		while (waitpid(pid, &status, 0) < 0)
