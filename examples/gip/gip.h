@@ -95,8 +95,8 @@ int gip_wc_count_all(const struct gip_impls *im, struct gip_wc_table *t, char *c
  * words: the table owns them). */
 struct gip_wc_entry *gip_wc_sorted(const struct gip_wc_table *t, size_t *n);
 int64_t gip_wc_total(const struct gip_wc_table *t); /* words counted, all together */
-/* Reads a whole file; NULL and errno on failure. Free the result. */
-char *gip_read_file(const char *path, size_t *len);
+/* Reads a whole file; NULL with *err an errno value on failure. Free the result. */
+char *gip_read_file(const char *path, size_t *len, int *err);
 
 /* ---- cache: many readers, an occasional writer, an RWMutex (cache.c) ----------------------- */
 

@@ -146,13 +146,18 @@ void gip_wc_count_buf(struct gip_wc_table *t, csp_mutex *mu, const char *buf, si
 	}
 }
 
-char *gip_read_file(const char *path, size_t *len)
+char *gip_read_file(const char *path, size_t *len, int *err)
 {
+	/* errno is read once, right after the call that failed: in a coroutine it belongs to the
+	 * worker thread, which other tasks share between our calls. */
 	FILE *f = fopen(path, "rb");
-	if (!f)
+	if (!f) {
+		*err = errno;
 		return NULL;
+	}
 	size_t cap = 1 << 16, n = 0;
 	char *buf = malloc(cap);
+	*err = buf ? 0 : ENOMEM;
 	size_t got;
 	while (buf && (got = fread(buf + n, 1, cap - n, f)) > 0) {
 		n += got;
@@ -161,20 +166,19 @@ char *gip_read_file(const char *path, size_t *len)
 			if (!bigger) {
 				free(buf);
 				buf = NULL;
-				errno = ENOMEM;
+				*err = ENOMEM;
 				break;
 			}
 			buf = bigger;
 			cap *= 2;
 		}
 	}
-	int err = errno;
 	if (buf && ferror(f)) {
 		free(buf);
 		buf = NULL;
+		*err = EIO;
 	}
 	fclose(f);
-	errno = err;
 	*len = n;
 	return buf;
 }
@@ -196,9 +200,10 @@ static void count_task(void *arg)
 		return;
 	}
 	size_t len;
-	char *buf = gip_read_file(j->path, &len);
+	int err;
+	char *buf = gip_read_file(j->path, &len, &err);
 	if (!buf) {
-		fprintf(stderr, "%s: %s: %s\n", gip_prog, j->path, strerror(errno));
+		fprintf(stderr, "%s: %s: %s\n", gip_prog, j->path, strerror(err));
 		j->failed = true;
 		return;
 	}

@@ -43,7 +43,8 @@ static bool verify(const struct run *r)
 	struct gip_wc_table *ref = gip_wc_new();
 	for (int i = 0; i < r->n; i++) {
 		size_t len;
-		char *buf = gip_read_file(r->files[i], &len);
+		int err;
+		char *buf = gip_read_file(r->files[i], &len, &err);
 		if (buf)
 			gip_wc_count_buf(ref, NULL, buf, len);
 		free(buf);
