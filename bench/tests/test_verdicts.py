@@ -89,6 +89,28 @@ class Winners(unittest.TestCase):
         self.assertTrue(fmt_ratio(c.vs("futex", "pthread")).startswith("\u2248"))
 
 
+@unittest.skipUnless(stats.HAVE_SCIPY, "scipy is not available to this Python")
+class Calibration(unittest.TestCase):
+    def test_null_against_go(self):
+        from report.document import calibration
+        spec = {name("Cheap", "null"): FAST, name("Cheap", "go"): SLOW,
+                name("Dear", "null"): SLOW, name("Dear", "go"): FAST,
+                name("Even", "null"): FAST, name("Even", "go"): LIKE_FAST,
+                name("LocalWork", "null", "calib"): FAST,
+                name("LocalWork", "go", "calib"): SLOW}
+        rs = rows(spec)
+        for r in rs:
+            if "/go/" in r["name"]:
+                r["go_origin"] = "calib" not in r["name"]
+        res = Results({}, rs)
+        table = calibration(res, Verdicts(res))
+        checks = {r[0]: r[4] for r in table[2]}
+        self.assertEqual(checks["mutex/Cheap"], "ok")
+        self.assertTrue(checks["mutex/Dear"].startswith("null costs more"))
+        self.assertEqual(checks["mutex/Even"], "ok: no significant difference")
+        self.assertEqual(checks["calib/LocalWork (null vs go)"], "differ by more than 10%")
+
+
 class MachineState(unittest.TestCase):
     def test_straddled_comparison_and_state_dependent_verdict(self):
         # Rounds 1-3 fast (100 ns trip), 4-5 slow (400 ns): futex beats go when fast only.
