@@ -21,6 +21,11 @@
  *    (seq_cst) before it scans: every offer is either completed by close or sees it. A claimer
  *    re-checks `closed` after its claim and turns the rendezvous into "closed" if it was set, so
  *    no value moves once any task could have observed the close;
+ *  - `live` counts offers posted or being posted: rv_post raises it before its slot can become
+ *    POSTED and lowers it if it finds no slot; rv_unpost lowers it after the slot leaves POSTED.
+ *    So `live` == 0 means that no offer is posted, except dead ones whose records have already
+ *    left WAITING (rv_unpost's tag store may become visible after its decrement), which no
+ *    claim can take anyway;
  *  - BUSY: a record whose owner is trying to complete a case itself cannot be claimed. A claimer
  *    that has no offers of its own (a try-operation, close) waits for BUSY to end; a BUSY
  *    claimer waits only for BUSY records at lower addresses, so waits never form a cycle.
@@ -53,6 +58,7 @@ size_t rv_size(void)
 void rv_init(struct rendezvous *rv, size_t elem_size)
 {
 	atomic_init(&rv->posts, 0);
+	atomic_init(&rv->live, 0);
 	atomic_init(&rv->closed, 0);
 	rv->nslots = nslots();
 	rv->elem_size = elem_size;
@@ -168,8 +174,39 @@ enum rv_result rv_match(struct rendezvous *rv, int dir, void *buf, struct rec *s
 	return RV_NONE;
 }
 
+enum rv_result rv_poll_slow(struct rendezvous *rv, int dir, void *buf)
+{
+	/* Meet a posted offer, or find from a double collect an instant with none (select.c's
+	 * step 2 for one case). */
+	for (;;) {
+		uint64_t v[2], w[2];
+		rv_version(rv, v);
+		enum rv_result r = rv_match(rv, dir, buf, NULL);
+		if (r != RV_NONE)
+			return r;
+		rv_version(rv, w);
+		if (v[0] == w[0] && v[1] == w[1])
+			return RV_NONE;
+	}
+}
+
+size_t rv_waiting(struct rendezvous *rv, int dir)
+{
+	size_t n = 0;
+	for (uint32_t i = 0; i < rv->nslots; i++) {
+		struct offer o;
+		if (read_offer(&rv->slots[i], &o) && o.dir == dir &&
+		    /* relaxed: a snapshot for diagnostics, like len */
+		    atomic_load_explicit(&o.rec->state, memory_order_relaxed) ==
+			    rec_word(o.gen, REC_WAITING))
+			n++;
+	}
+	return n;
+}
+
 int rv_post(struct rendezvous *rv, struct rec *r, uint64_t gen, size_t idx, int dir)
 {
+	atomic_fetch_add(&rv->live, 1); /* seq_cst: before the slot can become POSTED (rv_poll) */
 	atomic_fetch_add(&rv->posts, 1); /* seq_cst: a new version before the offer appears */
 	uint32_t n = rv->nslots, start = csp_fastrandn(n);
 	for (uint32_t i = 0; i < n; i++) {
@@ -194,6 +231,7 @@ int rv_post(struct rendezvous *rv, struct rec *r, uint64_t gen, size_t idx, int 
 		atomic_store(&sl->tag, t | SLOT_POSTED); /* seq_cst: before our next check of closed */
 		return (int)k;
 	}
+	atomic_fetch_sub(&rv->live, 1); /* seq_cst: nothing was posted after all */
 	return -1;
 }
 
@@ -206,6 +244,7 @@ void rv_unpost(struct rendezvous *rv, int slot)
 	 * sees the version change on its re-read */
 	atomic_store_explicit(&sl->tag, (t & ~(uint64_t)SLOT_STATE) + SLOT_VERSION,
 		memory_order_release);
+	atomic_fetch_sub(&rv->live, 1); /* seq_cst: after the offer is gone (the invariants) */
 }
 
 bool rv_close(struct rendezvous *rv)

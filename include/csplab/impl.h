@@ -141,7 +141,8 @@ typedef struct csp_chan_ops {
 	/* Optional, for tests: how many tasks are blocked in direction dir (CSP_SEND, CSP_RECV)
 	 * on this channel now and not yet served (a select counts once per case on it). Lets the
 	 * suite know a task is blocked without sleeping; without it, the tests that need it are
-	 * recorded as absent. */
+	 * recorded as absent. SIZE_MAX: this channel cannot tell (the lockfree family's buffered
+	 * channels). */
 	size_t (*waiting)(void *self, int dir);
 } csp_chan_ops;
 
