@@ -11,7 +11,7 @@
  * and context switches (getrusage), each per operation. b_reset_timer() / b_stop_timer() /
  * b_start_timer() shape the window as Go's b.ResetTimer/StopTimer/StartTimer do.
  *
- * Registration: one BENCH_SCENARIO(var) line per scenario, anywhere in bench/.
+ * Registration: one BENCH_SCENARIO(var) line per scenario, in its file in bench/c/scenarios/.
  * Names: <primitive>/<Scenario>/<implementation>[/<arg>:<value>...]/manual_time.
  */
 #ifndef CSPLAB_BENCH_BENCH_H
@@ -56,7 +56,7 @@ struct bench_b {
 	const csp_info *impl; /* the implementation under test */
 	const struct bench_scenario *scenario;
 
-	/* Private to the harness (bench/harness.c). */
+	/* Private to the harness (bench/c/harness.c). */
 	csp_waitgroup *wg;    /* b_go/b_wait: a waitgroup of the same family that parks */
 	_Atomic(struct bench_obj *) objs; /* made by any task of the body */
 	int64_t t_wall, t_cpu, t_csw; /* window start, or -1 while stopped */

@@ -1,5 +1,5 @@
 # csplab-bench's profile table, generated from bench/profiles.tsv (the profiles' only
-# definition) into <build>/generated/bench_profiles.h, which bench/driver.c includes. CMake
+# definition) into <build>/generated/bench_profiles.h, which bench/c/driver.c includes. CMake
 # re-runs this when the file changes. The columns are described in the file itself.
 set(profiles_tsv ${PROJECT_SOURCE_DIR}/bench/profiles.tsv)
 set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${profiles_tsv})
@@ -44,5 +44,5 @@ endforeach()
 if(BENCH_PROFILE_ROWS STREQUAL "")
   message(FATAL_ERROR "bench/profiles.tsv defines no profile")
 endif()
-configure_file(${PROJECT_SOURCE_DIR}/bench/profiles.h.in
+configure_file(${PROJECT_SOURCE_DIR}/bench/c/profiles.h.in
                ${PROJECT_BINARY_DIR}/generated/bench_profiles.h @ONLY)

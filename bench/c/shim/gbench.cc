@@ -41,8 +41,9 @@ benchmark::internal::Benchmark *B(gb_bench *b)
 // min and max beside Google Benchmark's own aggregates (mean, median, stddev, cv). They exist only
 // for csplab-bench run by hand with several repetitions (--profile quick, or
 // --benchmark_repetitions): those aggregates are Google Benchmark's, computed inside it, and these
-// two complete them to the set bench/aggregates.py computes. bench/run.py runs one repetition per
-// call and gets none of them; results.json's aggregates come from bench/aggregates.py only.
+// two complete them to the set bench/py/csplab_bench/aggregates.py computes. bench/run.py runs one
+// repetition per call and gets none of them; results.json's aggregates come from
+// bench/py/csplab_bench/aggregates.py only.
 double stat_min(const std::vector<double> &v)
 {
 	return v.empty() ? 0 : *std::min_element(v.begin(), v.end());

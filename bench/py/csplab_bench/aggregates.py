@@ -4,7 +4,7 @@ bench/run.py runs every benchmark once per round and puts the aggregates over th
 results.json here (with_aggregates); the report reads a measure's per-round samples through
 samples() and reduces them with reduce(). The benchmark programs write iteration rows only;
 the one other computation is Google Benchmark's own, for csplab-bench run by hand with several
-repetitions (bench/shim/gbench.cc says why it stays). Python 3 standard library only.
+repetitions (bench/c/shim/gbench.cc says why it stays). Python 3 standard library only.
 """
 
 import math

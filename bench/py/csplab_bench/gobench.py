@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """gobench.py: the Go side of csplab's benchmark run (docs/benchmarks.md is the contract).
 
 Two kinds of rows, all under the implementation name "go":
@@ -16,13 +15,14 @@ Two kinds of rows, all under the implementation name "go":
    measure and report exactly as the C harness does.
 
 Every row has Google Benchmark's fields; per (scenario, arguments): one "iteration" row per
-repetition, and no aggregates: bench/run.py computes those over its rounds (bench/aggregates.py),
+repetition, and no aggregates: bench/run.py computes those over its rounds (aggregates.py),
 and the report reduces the iteration rows itself.
 
-  gobench.py [--profile smoke|quick|full] [--repetitions N] [--filter REGEX] [--out FILE.jsonl]
-             [--progress] [--bin-dir DIR] [--list]
+  PYTHONPATH=bench/py python3 -m csplab_bench.gobench
+      [--profile smoke|quick|full] [--repetitions N] [--filter REGEX] [--out FILE.jsonl]
+      [--progress] [--bin-dir DIR] [--list]
 
-The profile (bench/profiles.tsv, read through bench/profiles.py) gives Go's -test.count
+The profile (bench/profiles.tsv, read through profiles.py) gives Go's -test.count
 (repetitions) and -test.benchtime (min_time), and csplab's Go program its -repetitions,
 -min-time and -sweeps. --repetitions overrides the profile's count (bench/run.py runs one per
 round, see run.py).
@@ -31,7 +31,7 @@ they are there already (bench/run.py calls gobench once per comparison and round
 the names of the rows the selection would produce, one per line, and runs nothing.
 
 --filter is a Python regex searched in row names ('-' in front negates): BENCH_FILTER's one
-dialect (bench/names.py). Go invocations none of whose rows can match are skipped, and csplab's
+dialect (names.py). Go invocations none of whose rows can match are skipped, and csplab's
 Go program lists all its rows and is given exactly the names the filter selects. --out appends
 JSON lines. Without Go on PATH it says so and exits 0. Build caches: GOCACHE and GOPATH as set,
 else Go's defaults under $HOME, else a directory beside --out.
@@ -46,12 +46,9 @@ import sys
 import tempfile
 import time
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, os.path.dirname(HERE))
-sys.dont_write_bytecode = True  # no __pycache__ in the source tree
-import profiles  # noqa: E402  (bench/profiles.py: bench/profiles.tsv)
-from names import FilterError, exactly, matcher  # noqa: E402  (the filter's one dialect)
-from rundir import ncpu  # noqa: E402  (the cores, as csp_ncpu() counts them)
+from . import GO_DIR, profiles  # profiles: bench/profiles.tsv's reader
+from .names import FilterError, exactly, matcher  # the filter's one dialect
+from .rundir import ncpu  # the cores, as csp_ncpu() counts them
 
 # Go's own benchmarks that csplab ports one-to-one: (primitive, Go test package, names).
 GO_ORIGIN = [
@@ -171,6 +168,32 @@ def run(cmd, cwd, env, on_line=None, meter=None):
 
 # ---- rows ----------------------------------------------------------------------------------
 
+class BenchOutput:
+    """The output of one `go test -bench` run, read line by line: its result lines, and Go's
+    reason for each SKIP or FAIL (the `--- SKIP: BenchmarkX` line and the indented lines after
+    it) in notes, {Go name: "skipped by Go: <reason>"}."""
+
+    def __init__(self):
+        self.notes = {}
+        self._last = None  # the benchmark whose indented reason lines may follow
+
+    def feed(self, line):
+        """(Go name, iterations, ns/op) when line is a result line, else None."""
+        m = RESULT.match(line)
+        if m:
+            self._last = None
+            return m.group(1), int(m.group(2)), float(m.group(3))
+        m = NOTICE.match(line)
+        if m:
+            self._last = m.group(2)
+            self.notes[self._last] = "skipped by Go" if m.group(1) == "SKIP" else "failed in Go"
+        elif self._last and line[:1].isspace():
+            self.notes[self._last] += ": " + line.strip()
+        else:
+            self._last = None
+        return None
+
+
 def go_origin_rows(name, family, results, error):
     """Iteration rows for one of Go's benchmarks: results is [(iterations, ns/op, CPU
     utilisation or None)] in run order."""
@@ -248,29 +271,19 @@ def run_go_origin(pkg, benches, test_bin, goroot, env, args, progress):
               for g, row, fam in benches}
     results = {g: [] for g in wanted}
     written = set()
-    notes, last = {}, [None]  # Go's reason for a SKIP or FAIL follows on indented lines
+    out = BenchOutput()
     meter = CpuMeter()
 
     def on_line(line):
-        m = RESULT.match(line)
-        if m and m.group(1) in wanted:
-            g, iters, ns = m.group(1), int(m.group(2)), float(m.group(3))
+        r = out.feed(line)
+        if r and r[0] in wanted:
+            g, iters, ns = r
             results[g].append((iters, ns, meter.utilisation()))
             row, fam = wanted[g]
             print(f"{row:<64} {ns:12.1f} {'-':>12} {iters:10d}", flush=True)
             if len(results[g]) == count:  # complete: written now, kept if the run is cut short
                 append_rows(args.out, go_origin_rows(row, fam, results[g], None))
                 written.add(g)
-            last[0] = None
-            return
-        m = NOTICE.match(line)
-        if m:
-            last[0] = m.group(2)
-            notes[last[0]] = "skipped by Go" if m.group(1) == "SKIP" else "failed in Go"
-        elif last[0] and line[:1].isspace():
-            notes[last[0]] += ": " + line.strip()
-        else:
-            last[0] = None
 
     what = f"Go's {pkg} benchmarks: {', '.join(g for g, _, _ in benches[:4])}" + \
         (f" and {len(benches) - 4} more" if len(benches) > 4 else "")
@@ -285,7 +298,7 @@ def run_go_origin(pkg, benches, test_bin, goroot, env, args, progress):
         if g in written:
             continue
         complete &= bool(results[g])
-        why = notes.get(g) or notes.get(g.split("/")[0]) or (
+        why = out.notes.get(g) or out.notes.get(g.split("/")[0]) or (
             "Go reported no result for it" if rc == 0 else
             f"Go's {pkg} tests exited {rc}: " + " | ".join(tail[-3:]))
         append_rows(args.out, go_origin_rows(row, fam, results[g], why))
@@ -300,7 +313,7 @@ def build_program(go, env, bins, progress):
         return exe
     what = "go build (csplab's Go programs, bench/go)"
     start = progress.step(what)
-    rc, tail = run([go, "build", "-o", exe, "."], HERE, env)
+    rc, tail = run([go, "build", "-o", exe, "."], GO_DIR, env)
     progress.done(what, start)
     if rc != 0:
         print("gobench: cannot build bench/go:\n" + "\n".join(tail), file=sys.stderr)
@@ -416,7 +429,7 @@ def main():
             what = f"csplab-gobench ({len(rows)} instances)"
             start = progress.step(what)
             cmd = [exe, f"-filter={exactly(rows)}"] + program_flags(args, cores)
-            rc, _ = run(cmd + ([f"-out={args.out}"] if args.out else []), HERE,
+            rc, _ = run(cmd + ([f"-out={args.out}"] if args.out else []), GO_DIR,
                         env, lambda line: print(line, flush=True))
             progress.done(what, start)
             ok &= rc == 0

@@ -2,9 +2,9 @@
 
     <primitive>/<Scenario>/<implementation>[/<arg>:<value>...]/manual_time
 
-e.g. mutex/MutexThroughput/futex/threads:2/cs_ns:0/manual_time. Users: bench/selection.py
-(comparisons and families of a run), bench/run.py, bench/report/model.py (the report's
-instances and keys), bench/go/gobench.py (its --filter). Also the run's filter over these names
+e.g. mutex/MutexThroughput/futex/threads:2/cs_ns:0/manual_time. Users: selection.py
+(comparisons and families of a run), run.py, report/model.py (the report's instances and
+keys), gobench.py (its --filter). Also the run's filter over these names
 (matcher, exactly). Python 3 standard library only.
 """
 
@@ -65,7 +65,7 @@ def family_of(name):
 
 
 # ---- filters over row names ------------------------------------------------------------------
-# BENCH_FILTER's dialect is Python's re, applied here only: bench/run.py lists every row of both
+# BENCH_FILTER's dialect is Python's re, applied here only: run.py lists every row of both
 # sides unfiltered, selects with matcher(), and passes each side the exact names it selected
 # (exactly()), a pattern every regex dialect on the way reads alike.
 

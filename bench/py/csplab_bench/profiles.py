@@ -1,13 +1,14 @@
 """The benchmark profiles (smoke, quick, full) as bench/profiles.tsv defines them: that file is
-their only definition; this module is the Python side's only reader of it (bench/run.py,
-bench/go/gobench.py). CMake reads the same file for csplab-bench (bench/profiles.cmake).
+their only definition; this module is the Python side's only reader of it (run.py,
+gobench.py). CMake reads the same file for csplab-bench (bench/c/profiles.cmake).
 Python 3 standard library only.
 """
 
 import collections
-import os
 
-PATH = os.path.join(os.path.dirname(os.path.abspath(__file__)), "profiles.tsv")
+from . import PROFILES_TSV
+
+PATH = PROFILES_TSV
 
 COLUMNS = ("name", "repetitions", "min_time", "run_cap", "sweeps")
 SWEEPS = ("smoke", "all")

@@ -1,18 +1,18 @@
-#!/usr/bin/env python3
-"""bench/run.py: one benchmark run, from the binaries to the report (what `make bench` calls).
+"""csplab_bench.run: one benchmark run, from the binaries to the report: what `make bench` calls
+through bench/run.py, whose whole body is entry() here.
 
     bench/run.py [--profile smoke|quick|full] [--filter REGEX] [--one-side] [--impl NAME]
                  [--reports-dir DIR] [--bench-bin PATH] [--launcher PROGRAM]
                  [--no-go | --go-jsonl FILE]
     bench/run.py --report-only RUN_DIR
-    bench/run.py --compare OLD NEW      (make compare OLD=... NEW=...; bench/report/compare.py)
+    bench/run.py --compare OLD NEW      (make compare OLD=... NEW=...; report/compare.py)
 
 Defaults come from the environment as `make bench` passes them: BENCH_PROFILE (quick),
 BENCH_FILTER (every benchmark), BENCH_ONE_SIDE (1: --one-side), IMPL (every implementation; `go`
 runs only the Go side, any other name skips it).
 
 The filter is a Python regular expression (re), searched in the row names; a leading '-' negates
-it. It is applied here and only here (bench/selection.py): both sides list every row they have,
+it. It is applied here and only here (selection.py): both sides list every row they have,
 the filter selects among them, and each side is run with exactly the names selected, so no other
 regex dialect is involved. A filter that selects rows of one side only while both sides run
 stops the run ("BENCH_FILTER '...' matches 3 Go rows and no csplab row") unless --one-side says
@@ -31,15 +31,15 @@ virtual CPUs sit) falls on all of them alike instead of on whichever ran at that
 
 A run goes to <reports>/<run-id>/ (run-id: UTC time and short git commit):
   csplab.<k>.jsonl  rows from csplab-bench in round k, appended as each benchmark finishes
-  go.<k>.jsonl      rows from bench/go/gobench.py in round k, appended likewise (Go's own
+  go.<k>.jsonl      rows from gobench.py (the Go side) in round k, appended likewise (Go's own
                     benchmarks and csplab's Go programs)
   canary.jsonl   the machine's cross-core round trip (tools/canary.c) measured just before each
                  comparison's turn in each round; merged into that turn's rows as canary_rt_ns
   results.json   all merged in Google Benchmark's JSON format: per benchmark one iteration row
                  per round (repetition_index = round - 1) and the aggregates over them
-                 (bench/aggregates.py, the only place csplab computes them); its
+                 (aggregates.py, the only place csplab computes them); its
                  context describes the machine
-  report.md, index.html, plots/   the report (bench/report/)
+  report.md, index.html, plots/   the report (report/)
 and <reports>/latest is pointed at it. Interrupted (Ctrl-C, SIGTERM), it keeps what completed,
 writes results.json marked "partial": true with its report, and exits 130 (143 for SIGTERM).
 Bad input (unknown profile or implementation; a filter that is not a valid regex, matches
@@ -58,16 +58,9 @@ import subprocess
 import sys
 import time
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-ROOT = os.path.dirname(HERE)
-sys.path.insert(0, HERE)
-sys.dont_write_bytecode = True  # no __pycache__ in the source tree
-import aggregates  # noqa: E402
-import profiles  # noqa: E402  (bench/profiles.tsv)
-import report  # noqa: E402  (bench/report/)
-import rundir  # noqa: E402
-from rundir import fail, say  # noqa: E402
-from selection import GOBENCH, Selection, comparison_of, exactly, family_of  # noqa: E402
+from . import ROOT, aggregates, profiles, report, rundir  # profiles: bench/profiles.tsv
+from .rundir import fail, say
+from .selection import Selection, comparison_of, exactly, family_of, gobench_cmd
 
 # Milliseconds of the machine-state canary before each comparison (tools/canary.c): a few
 # hundred round trips even in the slow state, about 2 % of a quick run's time.
@@ -164,11 +157,11 @@ class Run:
     def phase(self, k, n, what):
         print(f"\n==== bench round {k}/{n}: {what} ====", file=sys.stderr, flush=True)
 
-    def run_child(self, name, cmd):
+    def run_child(self, name, cmd, env=None):
         """Runs cmd with the terminal as its output; a failure is recorded, an interruption
         (of us or of the child) raised as Stop."""
         try:
-            self.child = subprocess.Popen(cmd, cwd=ROOT)
+            self.child = subprocess.Popen(cmd, cwd=ROOT, env=env)
         except OSError as e:
             self.failures.append(f"{name} could not start: {e.strerror}")
             return
@@ -211,10 +204,10 @@ class Run:
                     self.sel.run_c = False  # it stopped before the end: do not run it again
             elif side == "go":
                 self.go_started = True
-                self.run_child("gobench.py", [
-                    sys.executable, GOBENCH, "--profile", self.a.profile, "--repetitions", "1",
+                self.run_child("gobench.py", *gobench_cmd(
+                    "--profile", self.a.profile, "--repetitions", "1",
                     "--bin-dir", self.sel.bin_dir, "--filter", exactly(go_names),
-                    "--out", self.path(f"go.{k}.jsonl")])
+                    "--out", self.path(f"go.{k}.jsonl")))
 
     def canary(self, k, comparison):
         """The machine's cross-core round trip just before round k's turn of a comparison
@@ -456,7 +449,7 @@ def report_only(run_dir):
 
 
 def compare_runs(old, new):
-    from report import compare
+    from .report import compare
     try:
         out, path = compare.compare(old, new)
     except report.ResultsError as e:
@@ -477,9 +470,10 @@ def main(argv):
     return Run(a).main()
 
 
-if __name__ == "__main__":
+def entry(argv):
+    """bench/run.py's whole body: main(argv), with a Ctrl-C before the run started exiting 130."""
     try:
-        sys.exit(main(sys.argv[1:]))
+        return main(argv)
     except KeyboardInterrupt:  # before the run started: nothing to keep
         print(file=sys.stderr)
-        sys.exit(130)
+        return 130

@@ -1,10 +1,10 @@
-"""bench/selection.py: what a benchmark run runs (bench/run.py's selection).
+"""selection.py: what a benchmark run runs (run.py's selection).
 
 Checks the run's filter and implementation before anything is written, asks both sides for the
-names of every row they can produce (csplab-bench --list, bench/go/gobench.py --list, both
+names of every row they can produce (csplab-bench --list, gobench.py --list, both
 unfiltered), selects from them with the run's filter (select(): Python re, the one dialect of
-BENCH_FILTER, see bench/names.py), and groups the selection into comparisons: one scenario with
-one set of arguments over every implementation, the unit bench/run.py runs back to back within a
+BENCH_FILTER, see names.py), and groups the selection into comparisons: one scenario with
+one set of arguments over every implementation, the unit run.py runs back to back within a
 round (docs/benchmarks.md, "Rounds"). Each side is then run with exactly the names selected.
 """
 
@@ -15,10 +15,10 @@ import subprocess
 import sys
 import tempfile
 
-from names import FilterError, comparison_of, exactly, family_of, matcher
-from rundir import ROOT, fail, say
+from . import GO_DIR, module_cmd
+from .names import FilterError, comparison_of, exactly, family_of, matcher
+from .rundir import fail, say
 
-GOBENCH = os.path.join(ROOT, "bench", "go", "gobench.py")
 GO_IMPL = "go"
 
 
@@ -49,9 +49,16 @@ def select(pattern, c_all, go_all, one_side=False):
     return c_sel, go_sel
 
 
-def run_quiet(cmd):
+def gobench_cmd(*args):
+    """(argv, env) of the Go side (csplab_bench/gobench.py) with these arguments."""
+    cmd, env = module_cmd(sys.executable, "gobench")
+    return cmd + list(args), env
+
+
+def run_quiet(cmd, env=None):
     try:
-        return subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        return subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                              env=env)
     except OSError as e:
         fail(f"cannot run {cmd[0]}: {e.strerror}")
 
@@ -79,10 +86,10 @@ class Selection:
         self.go_status = None
         if self.run_c:
             self.c_all = self.list_c()
-        if self.run_go and not a.go_jsonl and not os.path.isfile(GOBENCH):
-            self.go_status = "bench/go/gobench.py is not there"
+        if self.run_go and not a.go_jsonl and not os.path.isdir(GO_DIR):
+            self.go_status = "bench/go (the Go module) is not there"
             if a.impl == GO_IMPL:
-                fail("IMPL=go, but the Go side (bench/go/gobench.py) is not there")
+                fail("IMPL=go, but the Go side (bench/go) is not there")
             self.run_go = False
         elif not self.run_go:
             self.go_status = ("skipped: IMPL=" + a.impl) if a.impl else "skipped (--no-go)"
@@ -104,8 +111,8 @@ class Selection:
         """Every row name of the Go side (compiling its program into bin_dir)."""
         self.bin_dir = tempfile.mkdtemp(prefix="csplab-gobin-")
         atexit.register(shutil.rmtree, self.bin_dir, True)  # however the run ends
-        r = run_quiet([sys.executable, GOBENCH, "--list", "--profile", self.a.profile,
-                       "--bin-dir", self.bin_dir])
+        r = run_quiet(*gobench_cmd("--list", "--profile", self.a.profile,
+                                    "--bin-dir", self.bin_dir))
         if r.returncode != 0:
             say("the Go side cannot list its benchmarks; running without it:\n" +
                 r.stderr.strip())

@@ -1,4 +1,4 @@
-"""bench/aggregates.py over a small checked-in sample (bench/tests/testdata/rounds.jsonl: three
+"""aggregates.py over a small checked-in sample (testdata/rounds.jsonl: three
 rounds of two benchmarks, one of them failing in a round, as bench/run.py numbers them)."""
 
 import json
@@ -6,12 +6,11 @@ import os
 import statistics
 import unittest
 
-import aggregates
-import rundir
+from csplab_bench import aggregates, rundir
 
-SAMPLE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "testdata", "rounds.jsonl")
-GO_SAMPLE = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "report",
-                         "testdata", "go-sample.jsonl")
+TESTDATA = os.path.join(os.path.dirname(os.path.abspath(__file__)), "testdata")
+SAMPLE = os.path.join(TESTDATA, "rounds.jsonl")
+GO_SAMPLE = os.path.join(TESTDATA, "go-sample.jsonl")
 FUTEX = "mutex/MutexThroughput/futex/threads:2/cs_ns:0/manual_time"
 GO = "mutex/MutexThroughput/go/threads:2/cs_ns:0/manual_time"
 

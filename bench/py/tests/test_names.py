@@ -1,10 +1,10 @@
-"""bench/names.py: the row-name grammar of docs/benchmarks.md, and its users agreeing on it."""
+"""csplab_bench/names.py: the row-name grammar of docs/benchmarks.md, and its users agreeing on
+it."""
 
 import unittest
 
-import names
-import selection
-from report import model
+from csplab_bench import names, selection
+from csplab_bench.report import model
 
 
 class ParseTest(unittest.TestCase):

@@ -1,8 +1,8 @@
-"""bench/profiles.py: the reader of bench/profiles.tsv, the profiles' only definition."""
+"""csplab_bench/profiles.py: the reader of bench/profiles.tsv, the profiles' only definition."""
 
 import unittest
 
-import profiles
+from csplab_bench import profiles
 
 GOOD = """# name reps min run_cap sweeps
 smoke\t1\t0.002\t0.2\tsmoke

@@ -1,11 +1,11 @@
-"""bench/selection.py's select() and bench/names.py's filter: BENCH_FILTER in one dialect
+"""selection.py's select() and names.py's filter: BENCH_FILTER in one dialect
 (Python re), checked once against both sides' full listings."""
 
+import os
 import re
 import unittest
 
-import names
-import selection
+from csplab_bench import names, selection
 
 C_ALL = [
     "mutex/Mutex/futex/manual_time",
@@ -113,6 +113,44 @@ class SelectTest(unittest.TestCase):
     def test_invalid(self):
         with self.assertRaises(names.FilterError):
             selection.select("mutex/(", C_ALL, GO_ALL)
+
+
+class GroupsTest(unittest.TestCase):
+    """What a run runs back to back (comparisons) and how it numbers families."""
+
+    def selected(self, pattern, run_c=True):
+        sel = selection.Selection(None)
+        sel.c_all, sel.go_all = C_ALL, GO_ALL
+        sel.c_names, sel.go_names = selection.select(pattern, C_ALL, GO_ALL)
+        sel.run_c = run_c
+        return sel
+
+    def test_comparisons_pair_the_sides_by_key(self):
+        groups = self.selected("ChanPingPong|^mutex/Mutex/").comparisons()
+        self.assertEqual(groups, {
+            "mutex/Mutex": (["mutex/Mutex/futex/manual_time", "mutex/Mutex/pthread/manual_time"],
+                            ["mutex/Mutex/go/manual_time"]),
+            "chan/ChanPingPong/cap:0": (["chan/ChanPingPong/futex/cap:0/manual_time"],
+                                        ["chan/ChanPingPong/go/cap:0/manual_time"]),
+            "chan/ChanPingPong/cap:1": (["chan/ChanPingPong/futex/cap:1/manual_time"],
+                                        ["chan/ChanPingPong/go/cap:1/manual_time"]),
+        })
+
+    def test_without_the_c_side_only_go_rows_are_grouped(self):
+        groups = self.selected("^mutex/Mutex/", run_c=False).comparisons()
+        self.assertEqual(groups, {"mutex/Mutex": ([], ["mutex/Mutex/go/manual_time"])})
+
+    def test_families_are_numbered_as_an_unfiltered_run_lists_them(self):
+        fams = self.selected("^mutex/Mutex/").families()
+        self.assertEqual(list(fams.items()), [
+            ("mutex/Mutex/futex", 0), ("mutex/Mutex/pthread", 1),
+            ("mutex/MutexThroughput/futex", 2), ("chan/ChanPingPong/futex", 3),
+            ("mutex/Mutex/go", 4), ("chan/ChanPingPong/go", 5), ("chan/ChanSync/go", 6)])
+
+    def test_the_go_side_runs_as_a_module_of_the_package(self):
+        cmd, env = selection.gobench_cmd("--list")
+        self.assertEqual(cmd[1:], ["-m", "csplab_bench.gobench", "--list"])
+        self.assertIn(os.path.join("bench", "py"), env["PYTHONPATH"].split(os.pathsep)[0])
 
 
 if __name__ == "__main__":

@@ -1,8 +1,8 @@
-"""bench/report/stats.py: the significance test, the ratio interval, the tied group."""
+"""report/stats.py: the significance test, the ratio interval, the tied group."""
 
 import unittest
 
-from report import stats
+from csplab_bench.report import stats
 
 FAST = [10.0, 11.0, 12.0, 10.5, 11.5]
 SLOW = [20.0, 21.0, 22.0, 19.0, 23.0]

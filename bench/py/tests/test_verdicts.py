@@ -1,4 +1,4 @@
-"""bench/report/verdicts.py and compare.py over small synthetic runs: winners and ties, the
+"""report/verdicts.py and compare.py over small synthetic runs: winners and ties, the
 tally against Go, the machine state, and the comparison of two runs."""
 
 import json
@@ -6,9 +6,9 @@ import os
 import tempfile
 import unittest
 
-from report import compare, stats
-from report.model import Results
-from report.verdicts import Verdicts, fmt_ratio
+from csplab_bench.report import compare, stats
+from csplab_bench.report.model import Results
+from csplab_bench.report.verdicts import Verdicts, fmt_ratio
 
 FAST = [10.0, 11.0, 12.0, 10.5, 11.5]
 SLOW = [20.0, 21.0, 22.0, 19.0, 23.0]
@@ -92,7 +92,7 @@ class Winners(unittest.TestCase):
 @unittest.skipUnless(stats.HAVE_SCIPY, "scipy is not available to this Python")
 class Calibration(unittest.TestCase):
     def test_null_against_go(self):
-        from report.document import calibration
+        from csplab_bench.report.document import calibration
         spec = {name("Cheap", "null"): FAST, name("Cheap", "go"): SLOW,
                 name("Dear", "null"): SLOW, name("Dear", "go"): FAST,
                 name("Even", "null"): FAST, name("Even", "go"): LIKE_FAST,

@@ -2,7 +2,8 @@
 format, written by bench/run.py) to plots/ (PNG and SVG, via gnuplot), report.md and a
 self-contained index.html in the same directory.
 
-    import report; report.generate("reports/latest")     # or: bench/run.py --report-only DIR
+    from csplab_bench import report; report.generate("reports/latest")
+    # or: bench/run.py --report-only DIR
 
 model.py reads and reduces the results, plots.py draws, document.py decides the content,
 render_md.py and render_html.py write it out. Python 3 standard library only.

@@ -52,11 +52,11 @@ def load(path):
     return ctx, rows
 
 
-# The row-name grammar has one parser, bench/names.py (bench/ is on the path wherever the
-# report package is importable).
-from names import key_of  # noqa: E402
-from names import parse as parse_name  # noqa: E402
-import aggregates  # noqa: E402  (bench/aggregates.py: the one place aggregates are computed)
+# The row-name grammar has one parser, csplab_bench/names.py; aggregates.py is the one place
+# aggregates are computed.
+from .. import aggregates  # noqa: E402
+from ..names import key_of  # noqa: E402
+from ..names import parse as parse_name  # noqa: E402
 
 
 class Stat:
