@@ -212,7 +212,8 @@ bench: build-release
 	@BENCH_PROFILE='$(value BENCH_PROFILE)' BENCH_FILTER='$(value BENCH_FILTER)' \
 	  BENCH_ONE_SIDE='$(value BENCH_ONE_SIDE)' IMPL='$(value IMPL)' $(PYTHON) bench/run.py
 
-# Two runs side by side (run directories or their results.json): bench/report/compare.py.
+# Two runs side by side (run directories or their results.json):
+# bench/py/csplab_bench/report/compare.py.
 compare:
 	@if [ -z "$(OLD)" ] || [ -z "$(NEW)" ]; then \
 	  echo "csplab: make compare OLD=<run dir> NEW=<run dir> (e.g. reports/<run-id>)" >&2; exit 2; fi

@@ -79,8 +79,8 @@ int csp_ncpu(void)
 	/* The CPUs this process may run on (its affinity mask at the first call), as Go's
 	 * runtime.NumCPU counts them for GOMAXPROCS: under taskset or a cpuset, CPUs that are
 	 * online but not ours run none of our spinners or workers. The online count only when the
-	 * mask cannot be read (more CPUs than a cpu_set_t holds). bench/rundir.py's ncpu() is the
-	 * Python side's copy of this rule.
+	 * mask cannot be read (more CPUs than a cpu_set_t holds). rundir.py's ncpu() (bench/py/) is
+	 * the Python side's copy of this rule.
 	 * Cached: spin loops ask. relaxed: any thread computes the same value, so a racing first
 	 * call only repeats the work. */
 	static _Atomic int cached;

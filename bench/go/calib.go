@@ -1,6 +1,6 @@
 // calib/LocalWork, calib/LocalWorkLive, calib/LocalWorkParallel: Go's 100-step local work loop
-// alone (bench/calib.c on the C side; docs/benchmarks.md, "Calibration"). The loops are written
-// as Go's sync tests write them, so this compiler makes of them what it makes of those:
+// alone (bench/c/scenarios/calib.c on the C side; docs/benchmarks.md, "Calibration"). The loops are
+// written as Go's sync tests write them, so this compiler makes of them what it makes of those:
 //
 //   - LocalWork: foo is never read afterwards (`_ = foo`, as in benchmarkMutex and
 //     benchmarkWaitGroupAddDone/Wait), so the arithmetic is dead and only the counting loop is

@@ -1,5 +1,5 @@
-// Channel throughput beyond Go's own benchmarks (bench/chan_matrix.c on the C side): producers
-// and consumers over one channel, and a receiver selecting over two.
+// Channel throughput beyond Go's own benchmarks (bench/c/scenarios/chan_matrix.c on the C side):
+// producers and consumers over one channel, and a receiver selecting over two.
 //
 //	ChanSPSC    1 producer, 1 consumer
 //	ChanMPSC    ncpu producers, 1 consumer

@@ -1,6 +1,6 @@
 // mutex/MutexHandoff: how long sync.Mutex takes to pass from the goroutine that unlocks it to
-// one already waiting for it. The protocol is bench/mutex_latency.c's, so the samples mean the
-// same thing on both sides:
+// one already waiting for it. The protocol is bench/c/scenarios/mutex_latency.c's, so the samples
+// mean the same thing on both sides:
 //
 //  1. A goroutine notes when it starts waiting (waitingSince[me] = now), then locks.
 //  2. Holding the lock, it reads `owner` and puts itself there: if the previous holder was

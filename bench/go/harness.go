@@ -1,4 +1,4 @@
-// The Go side's harness as scenario bodies see it: the counterpart of bench/bench.h, roughly
+// The Go side's harness as scenario bodies see it: the counterpart of bench/c/bench.h, roughly
 // Go's *testing.B.
 //
 // A body does b.N operations in goroutines of its own. The harness measures the body's window

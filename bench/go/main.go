@@ -6,7 +6,7 @@
 //	csplab-gobench -repetitions N -min-time SECONDS -sweeps smoke|all [-filter REGEX]
 //	               [-out FILE.jsonl] [-list] [-ncpu N]
 //
-// -repetitions, -min-time and -sweeps are a profile's columns: bench/go/gobench.py passes them
+// -repetitions, -min-time and -sweeps are a profile's columns: gobench.py (bench/py/) passes them
 // from bench/profiles.tsv, the profiles' only definition; this program has no profile of its own.
 // -filter is searched in each row name (Go regexp; a leading '-' negates it). gobench.py lists
 // every row and applies BENCH_FILTER itself (Python re, its one dialect), then passes the names

@@ -1,5 +1,5 @@
 // mutex/MutexThroughput: sync.Mutex's throughput and fairness over thread counts and critical
-// sections of set length (bench/mutex_matrix.c on the C side).
+// sections of set length (bench/c/scenarios/mutex_matrix.c on the C side).
 package main
 
 import "sync"

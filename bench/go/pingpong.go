@@ -1,5 +1,5 @@
 // chan/ChanPingPong: the latency of a round trip between two goroutines over two channels
-// (bench/chan_latency.c on the C side, measured the same way).
+// (bench/c/scenarios/chan_latency.c on the C side, measured the same way).
 package main
 
 import "sync"

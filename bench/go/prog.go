@@ -1,6 +1,6 @@
 // prog/*: Go twins of csplab's Go in Practice programs (examples/gip, docs/programs.md), under
-// the row names and arguments of the C side (bench/prog_*.c), so each program's C rows and its
-// Go row fall into one comparison. One operation is one whole run of the program.
+// the row names and arguments of the C side (bench/c/scenarios/prog_*.c), so each program's C rows
+// and its Go row fall into one comparison. One operation is one whole run of the program.
 //
 //	prog/Sieve      test/chan/sieve1.go: a filter goroutine per prime, unbuffered channels
 //	prog/Pipeline   generator -> squarers -> sink, stopped by closing done

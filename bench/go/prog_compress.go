@@ -1,6 +1,6 @@
-// prog/Compress: the Go twin of examples/gip/compress.c (bench/prog_compress.c): gzip each of
-// `files` files of `kib` KiB to FILE.gz, one goroutine per file, a sync.WaitGroup; level 1 is
-// gzip.BestSpeed. The inputs are the programs' generated text (genText, seed = file number),
+// prog/Compress: the Go twin of examples/gip/compress.c (bench/c/scenarios/prog_compress.c): gzip
+// each of `files` files of `kib` KiB to FILE.gz, one goroutine per file, a sync.WaitGroup; level 1
+// is gzip.BestSpeed. The inputs are the programs' generated text (genText, seed = file number),
 // written once per size into a temporary directory that progCleanup removes.
 //
 // Go's compress/gzip is Go's own deflate, not zlib: this row compares libraries as much as

@@ -2,8 +2,9 @@
 // shim writes them (docs/benchmarks.md is the contract).
 //
 // Per instance: one "iteration" row per repetition, and no aggregates: bench/run.py runs one
-// repetition per round and computes the aggregates over its rounds (bench/aggregates.py, their
-// only definition); the report reduces the iteration rows itself.
+// repetition per round and computes the aggregates over its rounds
+// (bench/py/csplab_bench/aggregates.py, their only definition); the report reduces the iteration
+// rows itself.
 package main
 
 import (

@@ -1,5 +1,5 @@
-// rwlock/RWLockMix: sync.RWMutex under a mix of readers and writers (bench/rwlock_mix.c on the
-// C side).
+// rwlock/RWLockMix: sync.RWMutex under a mix of readers and writers (bench/c/scenarios/rwlock_mix.c
+// on the C side).
 package main
 
 import "sync"

@@ -49,7 +49,7 @@ func uniq(v []int64) []int64 {
 	return out
 }
 
-// threadCounts is bench_thread_counts() of bench/harness.c.
+// threadCounts is bench_thread_counts() of bench/c/harness.c.
 var threadCounts = sweep{
 	name: "threads",
 	values: func(ncpu int) []int64 {

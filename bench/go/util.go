@@ -99,7 +99,7 @@ func share(n int64, k, i int) int64 {
 }
 
 // percentile of sorted (ascending) samples: linear interpolation between the two nearest ranks
-// (rank p/100·(n-1)), as bench/stats.c and numpy's default.
+// (rank p/100·(n-1)), as bench/c/stats.c and numpy's default.
 func percentile(sorted []float64, p float64) float64 {
 	n := len(sorted)
 	if n == 0 {

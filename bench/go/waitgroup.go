@@ -1,5 +1,5 @@
 // waitgroup/WaitGroupForkJoin: the fork-join pattern sync.WaitGroup exists for
-// (bench/wg_forkjoin.c on the C side).
+// (bench/c/scenarios/wg_forkjoin.c on the C side).
 package main
 
 import "sync"

@@ -1,6 +1,6 @@
-// chan/Yield: the cost of a yield that switches goroutines (bench/yield.c on the C side has the
-// rationale): four goroutines per core call runtime.Gosched until b.N yields are done in all.
-// Read the CPU ns/op column: CPU time per yield.
+// chan/Yield: the cost of a yield that switches goroutines (bench/c/scenarios/yield.c on the C side
+// has the rationale): four goroutines per core call runtime.Gosched until b.N yields are done in
+// all. Read the CPU ns/op column: CPU time per yield.
 package main
 
 import (

@@ -1,8 +1,8 @@
 /*
  * Go in Practice, chapter 3 ("Concurrency in Go"), ported to csplab: the programs' reusable
  * cores. Each program in examples/gip/cmd/ is a small main around one of these functions, and
- * csplab-bench's "prog" scenarios (bench/prog_*.c) call the same functions, so what the tests
- * check is what the benchmark measures. docs/programs.md describes the programs.
+ * csplab-bench's "prog" scenarios (bench/c/scenarios/prog_*.c) call the same functions, so what the
+ * tests check is what the benchmark measures. docs/programs.md describes the programs.
  *
  * Implementations: a program takes one name (--impl or CSPLAB_IMPL) and makes every object
  * from it. gip_resolve() turns that name into one implementation per primitive: the name itself
