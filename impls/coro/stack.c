@@ -12,11 +12,14 @@
  * Before slabs a stack was its own mmap and mprotect, a fault on first use, and an munmap at
  * exit beyond the pool: a chain of 10 000 live coroutines spent most of its time in the kernel.
  *
- * Reuse: freed stacks go on a LIFO list (their top pages still resident). Past POOL_HOT free
- * stacks, a freed stack gives its memory back (MADV_DONTNEED) and waits on a second, cold list;
- * a cold stack is reused after the hot ones and costs a populate again. Address space is never
- * returned: a program keeps the mappings of its peak number of live coroutines (NORESERVE:
- * virtual only, as the kernel counts them).
+ * Reuse: freed stacks go on a LIFO list. The first POOL_WHOLE keep all their memory; up to
+ * POOL_MAX, a freed stack keeps only its top page resident (MADV_DONTNEED on the rest, one call
+ * that costs little when a coroutine stayed shallow), so a burst of many short coroutines is
+ * followed by another without a fault each, as Go keeps dead goroutines' stacks until its next
+ * collection. Past POOL_MAX, a freed stack gives all its memory back and waits on a second, cold
+ * list, reused after the hot ones. Address space is never returned: a program keeps the
+ * mappings of its peak number of live coroutines (NORESERVE: virtual only). Memory kept for
+ * reuse: at most POOL_WHOLE stacks in full plus POOL_MAX pages (64 MiB with 4 KiB pages).
  *
  * The strict TSan build (fiber.h) must not reuse a dead coroutine's stack: without a switch that
  * synchronises, TSan would see the new owner's writes race the old owner's. There a freed stack
@@ -44,14 +47,16 @@
 #define MIN_STACK (16 * 1024)
 #define SLAB_STACKS 32 /* stacks per mapping: 8.3 MB of address space with the default size */
 #if defined(CSPLAB_CORO_STRICT)
-#define POOL_HOT 0
+#define POOL_MAX 0
 #else
-#define POOL_HOT 1024 /* free stacks kept resident: 4-8 MB for coroutines that stay shallow */
+#define POOL_MAX 16384 /* free stacks kept for reuse with their top page resident */
 #endif
+#define POOL_WHOLE 1024 /* of which kept whole: their deeper pages too */
 
 static fxlock pool_lock; /* guards everything below */
-static struct coro_stack hot[POOL_HOT > 0 ? POOL_HOT : 1];
-static size_t hot_len;
+static struct coro_stack *hot; /* grows as needed, up to POOL_MAX entries */
+static const size_t pool_max = POOL_MAX; /* a variable: POOL_MAX may be 0 (type-limits) */
+static size_t hot_len, hot_cap;
 static struct coro_stack *cold; /* grows as needed; NULL until a stack is first released */
 static size_t cold_len, cold_cap;
 static char *slab_next; /* the next stack's guard page in the current slab */
@@ -60,8 +65,14 @@ static bool no_guard_madvise; /* MADV_GUARD_INSTALL failed once: use mprotect */
 
 static size_t page_size(void)
 {
-	long p = sysconf(_SC_PAGESIZE);
-	return p > 0 ? (size_t)p : 4096;
+	static _Atomic size_t cached; /* relaxed: every thread computes the same value */
+	size_t page = atomic_load_explicit(&cached, memory_order_relaxed);
+	if (!page) {
+		long p = sysconf(_SC_PAGESIZE);
+		page = p > 0 ? (size_t)p : 4096;
+		atomic_store_explicit(&cached, page, memory_order_relaxed);
+	}
+	return page;
 }
 
 size_t coro_stack_size(void)
@@ -138,33 +149,40 @@ struct coro_stack coro_stack_get(void)
 	return s;
 }
 
+/* Push s on a list (hot or cold), growing it; false if out of memory. pool_lock held. */
+static bool push(struct coro_stack **list, size_t *len, size_t *cap, struct coro_stack s)
+{
+	if (*len == *cap) {
+		size_t n = *cap ? 2 * *cap : 1024;
+		struct coro_stack *l = realloc(*list, n * sizeof *l);
+		if (!l)
+			return false;
+		*list = l;
+		*cap = n;
+	}
+	(*list)[(*len)++] = s;
+	return true;
+}
+
 void coro_stack_put(struct coro_stack s)
 {
-	size_t guard = page_size();
-	if (POOL_HOT == 0) { /* the strict build: never reused */
-		munmap((char *)s.base - guard, s.size + guard);
+	size_t page = page_size();
+	if (pool_max == 0) { /* the strict build: never reused */
+		munmap((char *)s.base - page, s.size + page);
 		return;
 	}
 	fxlock_lock(&pool_lock);
-	if (hot_len < POOL_HOT) {
-		hot[hot_len++] = s;
-		fxlock_unlock(&pool_lock);
-		return;
-	}
+	size_t n = hot_len;
 	fxlock_unlock(&pool_lock);
-	/* Before it is on a list: once there, another thread may take it and use it. */
-	(void)madvise(s.base, s.size, MADV_DONTNEED);
+	/* Before it is on a list: once there, another thread may take it and use it. (n is a hint:
+	 * a stack given back more than needed costs a populate on its reuse, nothing else.) */
+	if (n >= pool_max)
+		(void)madvise(s.base, s.size, MADV_DONTNEED);
+	else if (n >= POOL_WHOLE)
+		(void)madvise(s.base, s.size - page, MADV_DONTNEED);
 	fxlock_lock(&pool_lock);
-	if (cold_len == cold_cap) {
-		size_t cap = cold_cap ? 2 * cold_cap : 1024;
-		struct coro_stack *c = realloc(cold, cap * sizeof *c);
-		if (!c) { /* keep the memory rather than fail an exit: the stack is leaked */
-			fxlock_unlock(&pool_lock);
-			return;
-		}
-		cold = c;
-		cold_cap = cap;
-	}
-	cold[cold_len++] = s;
+	bool kept = n < pool_max && hot_len < pool_max ? push(&hot, &hot_len, &hot_cap, s)
+						       : push(&cold, &cold_len, &cold_cap, s);
 	fxlock_unlock(&pool_lock);
+	(void)kept; /* out of memory for the list: the stack is leaked rather than an exit failed */
 }
