@@ -7,6 +7,7 @@
 //	prog/WordCount  one goroutine per file, one map under a sync.Mutex taken once per word
 //	prog/Cache      readers under RLock, every write_every-th lookup a refresh under Lock
 //	prog/Compress   compress/gzip, one goroutine per file, a WaitGroup (prog_compress.go)
+//	prog/Goroutines test/chan/goroutines.go: a chain of goroutines passing one value on
 //
 // Each program is written as the C one is, step for step, and checks its result the same way
 // (a wrong result is a failed run, as b_error on the C side).
@@ -25,6 +26,8 @@ func init() {
 		sweeps: []sweep{{"files", ncpu, nil}, {"kib", func(n int) []int64 {
 			return []int64{wcTotalKiB / int64(n)}
 		}, func(n int) []int64 { return []int64{wcSmokeKiB / int64(n)} }}}})
+	register(&scenario{prim: "prog", name: "Goroutines", run: progGoroutines,
+		sweeps: []sweep{{"tasks", fixed(10000), fixed(100)}}})
 	register(&scenario{prim: "prog", name: "Cache", run: progCache,
 		sweeps: []sweep{{"readers", ncpu, nil}, {"reads", fixed(50000), fixed(1000)},
 			{"write_every", fixed(100), nil}}})
@@ -353,6 +356,32 @@ func progCache(b *B) {
 	for i := int64(0); i < b.N; i++ {
 		if torn := cacheRun(int(b.Arg("readers")), b.Arg("reads"), 1024, b.Arg("write_every")); torn != 0 {
 			b.Errorf("%d torn reads", torn)
+			return
+		}
+	}
+}
+
+// ---- prog/Goroutines ----------------------------------------------------------------------
+
+// goroutinesRun is test/chan/goroutines.go's main: n goroutines, each passing on one plus what
+// it receives, all alive at once; what the leftmost channel delivers.
+func goroutinesRun(n int) int {
+	leftmost := make(chan int)
+	right := leftmost
+	left := leftmost
+	for i := 0; i < n; i++ {
+		left, right = right, make(chan int)
+		go func(left, right chan int) { left <- 1 + <-right }(left, right)
+	}
+	right <- 0
+	return <-leftmost
+}
+
+func progGoroutines(b *B) {
+	n := int(b.Arg("tasks"))
+	for i := int64(0); i < b.N; i++ {
+		if got := goroutinesRun(n); got != n {
+			b.Errorf("a chain of %d goroutines passed on %d, want %d", n, got, n)
 			return
 		}
 	}
