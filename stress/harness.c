@@ -2,15 +2,13 @@
 #define _GNU_SOURCE
 #include "stress.h"
 #include "runner.h"
+#include "hx.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/syscall.h>
-#include <unistd.h>
 
 /* ---- Phases and failures ------------------------------------------------------------------- */
 
@@ -187,34 +185,13 @@ void s_pause(stask *t, int max_sleep_us)
 
 /* ---- Bounded waits --------------------------------------------------------------------------- */
 
-/* The run-queue delay (ns) of this process's thread tid: the time it spent runnable but not
- * running, the second field of its schedstat; -1 where the kernel has none. Read with plain
- * system calls (no stdio) so that any thread or coroutine may call it. */
-static int64_t run_delay(int tid)
-{
-	char path[64], buf[96];
-	snprintf(path, sizeof path, "/proc/self/task/%d/schedstat", tid);
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	ssize_t n = read(fd, buf, sizeof buf - 1);
-	close(fd);
-	if (n <= 0)
-		return -1;
-	buf[n] = '\0';
-	unsigned long long ran, queued;
-	if (sscanf(buf, "%llu %llu", &ran, &queued) != 2)
-		return -1;
-	return (int64_t)queued;
-}
-
 /* All relaxed: timestamps and counts for the checks, which order nothing (a watcher reading a
  * wait half begun sees, at worst, one tick's stale discount). */
 void s_wait_begin(struct swait *w)
 {
-	int tid = (int)syscall(SYS_gettid);
+	int tid = hx_tid();
 	atomic_store_explicit(&w->tid, tid, memory_order_relaxed);
-	atomic_store_explicit(&w->queued_at, run_delay(tid), memory_order_relaxed);
+	atomic_store_explicit(&w->queued_at, hx_run_delay(tid), memory_order_relaxed);
 	atomic_store_explicit(&w->others_at, atomic_load_explicit(&w->others, memory_order_relaxed),
 		memory_order_relaxed);
 	atomic_store_explicit(&w->since, csp_now(), memory_order_relaxed);
@@ -234,7 +211,7 @@ static struct wait_figures wait_figures(struct swait *w, int64_t since, int64_t 
 	int64_t over = atomic_load_explicit(&w->others, memory_order_relaxed) -
 		atomic_load_explicit(&w->others_at, memory_order_relaxed);
 	int64_t at = atomic_load_explicit(&w->queued_at, memory_order_relaxed);
-	int64_t cur = at >= 0 ? run_delay(atomic_load_explicit(&w->tid, memory_order_relaxed)) : -1;
+	int64_t cur = at >= 0 ? hx_run_delay(atomic_load_explicit(&w->tid, memory_order_relaxed)) : -1;
 	if (cur >= at && at >= 0)
 		f.queued = cur - at < f.raw ? cur - at : f.raw;
 	f.wait = f.raw - f.queued;

@@ -7,8 +7,10 @@
  * the stall bound — a deadlock, a lost wake-up, tasks all blocked — or the run going past its
  * duration by the overrun bound — a livelock that keeps counting. After a failure the tasks wind
  * down; if they do not within the stall bound (a broken primitive may keep them blocked), that
- * too ends the run, with the dump. Time during which the watchdog itself did not run (a tick
- * more than LATE_TICK late: the machine stalled) is not counted against either bound.
+ * too ends the run, with the dump. Time the machine took is not counted against either bound:
+ * time during which the watchdog itself did not run (a tick more than LATE_TICK late: the
+ * machine stalled), and the time the process's threads spent waiting for a CPU (the harness
+ * library's run-queue discount, harness/hx.h: hx_busy), whichever is larger.
  *
  * The watchdog only reads relaxed counters and static strings, so it adds no happens-before
  * edge between the tasks it watches. It keeps, per slot, when the count last changed, so the
@@ -16,6 +18,7 @@
  */
 #define _GNU_SOURCE
 #include "runner.h"
+#include "hx.h"
 
 #include <stdio.h>
 #include <time.h>
@@ -68,23 +71,36 @@ static double secs(int64_t ns)
 
 int watch_run(sctx *s, const struct watch *w, _Atomic int *body_done, char *why, size_t n)
 {
-	int64_t start = csp_now(), last = start, failed_at = 0, prev = start;
+	int64_t start = csp_now(), last = start, failed_at = 0, prev = start, late_total = 0;
 	uint64_t total = observe(s, start);
 	struct timespec tick = { 0, TICK };
+	hx_busy busy;
+	hx_busy_start(&busy);
 	/* acquire: pairs with the body's release store once it returned */
 	while (!atomic_load_explicit(body_done, memory_order_acquire)) {
 		nanosleep(&tick, NULL);
 		int64_t now = csp_now();
 		/* A tick that comes back far too late means this process (or the whole machine) did
 		 * not run meanwhile: time nobody could use is not a hang, so move the clocks on by
-		 * it. A real hang is still reported, after `stall` of time the watchdog saw. */
-		int64_t late = now - prev - TICK;
+		 * it. Likewise the time the process's threads waited for a CPU, less what the late
+		 * ticks already moved. A real hang is still reported, after `stall` of time the
+		 * watchdog saw. */
+		int64_t late = now - prev - TICK, shift = 0;
 		prev = now;
 		if (late > LATE_TICK) {
-			start += late;
-			last += late;
+			shift = late;
+			late_total += late;
+		}
+		if (now - busy.at >= HX_BUSY_PERIOD_NS) {
+			int64_t queued = hx_busy_sample(&busy) - late_total;
+			late_total = 0;
+			shift += queued > 0 ? queued : 0;
+		}
+		if (shift) {
+			start += shift;
+			last += shift;
 			if (failed_at)
-				failed_at += late;
+				failed_at += shift;
 		}
 		uint64_t t = observe(s, now);
 		if (t != total) {
@@ -97,6 +113,7 @@ int watch_run(sctx *s, const struct watch *w, _Atomic int *body_done, char *why,
 			if (now - failed_at > w->stall) {
 				snprintf(why, n, "after the failure, the tasks did not finish within %.1f s",
 					secs(w->stall));
+				hx_busy_stop(&busy);
 				return EXIT_FAIL;
 			}
 			continue;
@@ -104,14 +121,17 @@ int watch_run(sctx *s, const struct watch *w, _Atomic int *body_done, char *why,
 		if (now - last > w->stall) {
 			snprintf(why, n, "watchdog: no operation completed for %.1f s (%.1f s into the run)",
 				secs(now - last), secs(now - start));
+			hx_busy_stop(&busy);
 			return EXIT_HANG;
 		}
 		if (now - start > s->duration + w->overrun) {
 			snprintf(why, n, "watchdog: the run overran: %.1f s for a %.1f s scenario",
 				secs(now - start), secs(s->duration));
+			hx_busy_stop(&busy);
 			return EXIT_HANG;
 		}
 	}
+	hx_busy_stop(&busy);
 	return EXIT_PASS;
 }
 

@@ -63,7 +63,10 @@ struct tctx {
 	const struct tcase *tc;
 	const csp_info *impl; /* the implementation under test (its ops table) */
 	const csp_runtime_ops *rt;
-	int64_t deadline;     /* csp_now() by which the body must be done */
+	/* csp_now() by which the body must be done. The runner moves it later by the time the
+	 * process spent waiting for a CPU (harness/hx.h: hx_busy), so a deadline means "no
+	 * progress", not "a busy machine"; read it afresh at each check. */
+	_Atomic int64_t deadline;
 	_Atomic int failed;
 	_Atomic int msg_ready; /* msg is complete */
 	char msg[512];        /* the first failure */
