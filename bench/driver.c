@@ -213,8 +213,16 @@ static int write_context(const char *path, const char *profile)
 	json_field(f, "compiler", "gcc-compatible " __VERSION__, false);
 	json_field(f, "build_flags", CSPLAB_BUILD_FLAGS, false);
 	json_field(f, "csplab_version", CSPLAB_VERSION, false);
-	json_field(f, "profile", profile, true);
-	fprintf(f, "}}\n");
+	json_field(f, "profile", profile, false);
+	/* The registry in its order (`make list`: family, then name): the report lists
+	 * implementations in this order everywhere, and reads each one's family from it. */
+	fprintf(f, "\"registry\":[");
+	for (size_t i = 0; i < csp_registry_count(); i++) {
+		const csp_entry *e = csp_registry_at(i);
+		fprintf(f, "%s{\"prim\":\"%s\",\"name\":\"%s\",\"family\":\"%s\"}", i ? "," : "",
+			csp_prim_name(e->prim), e->info->name, e->info->family);
+	}
+	fprintf(f, "]}}\n");
 	fclose(f);
 	return 0;
 }
