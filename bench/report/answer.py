@@ -34,8 +34,8 @@ from .model import BASE_IMPL, GO_IMPL, NULL_IMPL
 FAIR_JAIN = 0.9
 THREAD_ARGS = ("threads", "fanout")
 LOADS = ("uncontended", "contended", "oversubscribed")
-LOAD_TEXT = {"uncontended": "uncontended", "contended": "contended (threads \u2264 cores)",
-             "oversubscribed": "oversubscribed (threads > cores)"}
+LOAD_TEXT = {"uncontended": "uncontended", "contended": "contended, \u2264 cores",
+             "oversubscribed": "oversubscribed, > cores"}
 CORO_FAMILY = "coro"
 # Go's RunParallel benchmarks (GOMAXPROCS = cores goroutines) and csplab's channel scenarios fed
 # by several tasks: contention at the core count.
@@ -151,7 +151,7 @@ class Answer:
             text += "; the only candidate"
         elif m.tested and m.wins == 0:
             text += f"; not shown faster than {m.other}: a tie"
-        if self.jain is not None:
+        if self.jain is not None and self.load != "uncontended":  # one thread: always 1
             text += f"; Jain index \u2265 {self.jain:.2f}" if not self.unfair() else (
                 f"; unfair: Jain index down to {self.jain:.2f}")
         return text

@@ -222,7 +222,7 @@ def _against(a, what=None):
     if a is None or a.ratio is None:
         return DASH
     r = a.ratio
-    text = (f"{r:,.0f}" if r >= 100 else f"{r:.2f}") + "\u00d7"
+    text = (f"{r:,.0f}" if r >= 100 else f"{r:.2f}" if r >= 0.01 else f"{r:.2g}") + "\u00d7"
     if what:
         text = f"{what} {text}"
     sig = a.sig_text()
@@ -251,13 +251,13 @@ def answer_table(res):
 
 def answer_blocks(res):
     t = answer_table(res)
-    intro = ("Which implementation to use, per primitive, use case and load, from this run. "
-             "\u00d7 columns are time ratios (geometric mean over the load's rows; below 1.00 "
-             "the recommendation is faster), each with the rows where the difference is "
-             f"significant (Mann-Whitney U, p < {stats.ALPHA}). OS threads: a drop-in for "
-             "pthreads; coroutines: inside csplab's coroutine runtime only. Go is a reference, "
-             f"never recommended. Fair: Jain's fairness index \u2265 {answer.FAIR_JAIN} in "
-             "every row. docs/benchmarks.md, \u201cThe answer\u201d, gives the rules.")
+    intro = ("Per primitive, use case and load, the implementation to use. \u00d7: its time "
+             "divided by the other's (geometric mean over the load's rows; below 1.00 it is "
+             "faster), with the rows where the difference is significant (Mann-Whitney U, "
+             f"p < {stats.ALPHA}). OS threads: a drop-in for pthreads; coroutines: inside "
+             "csplab's coroutine runtime only. Go is a reference, never recommended. Fair: "
+             f"Jain's index \u2265 {answer.FAIR_JAIN} in every row. docs/benchmarks.md, "
+             "\u201cThe answer\u201d, has the rules.")
     return [("h2", ANSWER_TITLE), ("p", intro), t if t[2] else
             ("p", "No row of this run maps to a load (uncontended, contended, oversubscribed).")]
 
