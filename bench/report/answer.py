@@ -58,14 +58,14 @@ def load_of(inst, ncpu):
             if t <= 1:
                 return "uncontended"
             return "contended" if ncpu and t <= ncpu else "oversubscribed" if ncpu else None
+    if inst.scenario in CONTENDED.get(inst.prim, ()):  # whatever its other arguments (cap)
+        return "contended"
     if inst.args:
         return None
     if inst.scenario.endswith("Uncontended"):
         return "uncontended"
     if inst.scenario.endswith("Slack"):
         return "oversubscribed"
-    if inst.scenario in CONTENDED.get(inst.prim, ()):
-        return "contended"
     return None
 
 
@@ -145,16 +145,24 @@ class Answer:
             return self.why_none or "no rows"
         firsts = sum(1 for _, g in self.rows if _fastest(g, self.scores) == self.winner)
         n = sum(1 for _, g in self.rows if self.winner in g)
-        text = f"fastest candidate in {firsts} of {n} row{'s' if n != 1 else ''}"
         m = self.margin
-        if m is None:
-            text += "; the only candidate"
-        elif m.tested and m.wins == 0:
-            text += f"; not shown faster than {m.other}: a tie"
+        text = ("the only candidate" if m is None else
+                f"fastest in {firsts} of {n} row{'s' if n != 1 else ''}")
+        if m is not None and m.tested and m.wins == 0:
+            text += f"; a tie with {m.other} (no significant difference)"
+        elif m is not None and m.tested and m.wins < m.rows:
+            text += f"; faster than {m.other} significantly in {m.wins} of {m.rows}"
         if self.jain is not None and self.load != "uncontended":  # one thread: always 1
-            text += f"; Jain index \u2265 {self.jain:.2f}" if not self.unfair() else (
-                f"; unfair: Jain index down to {self.jain:.2f}")
+            text += f"; Jain \u2265 {self.jain:.2f}" if not self.unfair() else (
+                f"; unfair: Jain down to {self.jain:.2f}")
         return text
+
+    def sure(self):
+        """True when the recommendation beats the runner-up significantly in every row both
+        have (the report's \u2605); False for a tie or an untested margin, None when it is the
+        only candidate."""
+        m = self.margin
+        return None if m is None else bool(m.rows and m.tested and m.wins == m.rows)
 
 
 def _fastest(group, scores):
@@ -221,7 +229,7 @@ def answers(res):
         if threads:
             if measured_fair:
                 uses += [("OS threads, throughput", threads, False),
-                         (f"OS threads, fair (Jain \u2265 {FAIR_JAIN})", threads, True)]
+                         ("OS threads, fair", threads, True)]
             else:
                 uses.append(("OS threads", threads, False))
         if coro:

@@ -224,12 +224,12 @@ def _against(a, what=None):
     r = a.ratio
     text = (f"{r:,.0f}" if r >= 100 else f"{r:.2f}" if r >= 0.01 else f"{r:.2g}") + "\u00d7"
     if what:
-        text = f"{what} {text}"
+        text = f"{text} {what}"
     sig = a.sig_text()
     return f"{text} ({sig})" if sig else text
 
 
-ANSWER_HEAD = ["primitive", "use case", "load", "use this", "\u00d7 next best",
+ANSWER_HEAD = ["primitive", "use case", "load", "use this", "\u00d7 the next best",
                "\u00d7 pthread (glibc)", "\u00d7 go (reference)", "why"]
 
 
@@ -240,11 +240,11 @@ def answer_table(res):
             rows.append([a.prim, a.use, answer.LOAD_TEXT[a.load], DASH, DASH, DASH, DASH,
                          a.reason()])
             continue
-        name = a.winner
+        name = (WINNER + " " if a.sure() else "") + a.winner
         if a.unfair():
             name += f" (unfair: jain {a.jain:.2f})"
         base = "is glibc's" if a.winner == BASE_IMPL else _against(a.base)
-        rows.append([a.prim, a.use, answer.LOAD_TEXT[a.load], WINNER + " " + name,
+        rows.append([a.prim, a.use, answer.LOAD_TEXT[a.load], name,
                      _against(a.margin, a.runner), base, _against(a.go), a.reason()])
     return ("table", ANSWER_HEAD, rows, {4, 5, 6}, "answer")
 
@@ -253,11 +253,12 @@ def answer_blocks(res):
     t = answer_table(res)
     intro = ("Per primitive, use case and load, the implementation to use. \u00d7: its time "
              "divided by the other's (geometric mean over the load's rows; below 1.00 it is "
-             "faster), with the rows where the difference is significant (Mann-Whitney U, "
-             f"p < {stats.ALPHA}). OS threads: a drop-in for pthreads; coroutines: inside "
-             "csplab's coroutine runtime only. Go is a reference, never recommended. Fair: "
-             f"Jain's index \u2265 {answer.FAIR_JAIN} in every row. docs/benchmarks.md, "
-             "\u201cThe answer\u201d, has the rules.")
+             "faster), with the p-value, or the rows where the difference is significant "
+             f"(Mann-Whitney U, p < {stats.ALPHA}). {WINNER}: faster than the next best in "
+             "every row; without it, a tie. OS threads: a drop-in for pthreads; coroutines: "
+             "inside csplab's coroutine runtime only. Fair: Jain's index \u2265 "
+             f"{answer.FAIR_JAIN} in every row. Go is a reference, never recommended. "
+             "docs/benchmarks.md, \u201cThe answer\u201d, has the rules.")
     return [("h2", ANSWER_TITLE), ("p", intro), t if t[2] else
             ("p", "No row of this run maps to a load (uncontended, contended, oversubscribed).")]
 

@@ -57,6 +57,9 @@ class Loads(unittest.TestCase):
         self.assertEqual(got["mutex/Mutex/futex"], "contended")
         self.assertIsNone(got["mutex/MutexHandoff/futex/threads:2"])  # its wall says little
         self.assertIsNone(got["mutex/MutexUnknown/futex"])
+        chan = Results({"num_cpus": 2}, [{"name": "chan/ChanMPMC/futex/cap:1/manual_time",
+                                          "run_type": "iteration", "real_time": 1.0}])
+        self.assertEqual(answer.load_of(chan.instances[0], 2), "contended")
 
 
 @unittest.skipUnless(stats.HAVE_SCIPY, "scipy is not available to this Python")
@@ -89,7 +92,7 @@ class Choice(unittest.TestCase):
         self.assertAlmostEqual(a.jain, 0.13)
         row = [r for r in document.answer_table(self.res)[2]
                if r[1] == "OS threads, throughput"][0]
-        self.assertIn("ck-mcs (unfair: jain 0.13)", row[3])
+        self.assertEqual(row[3], "\u2605 ck-mcs (unfair: jain 0.13)")  # significant: starred
         self.assertIn("unfair", a.reason())
 
     def test_fair_pick_skips_the_unfair(self):
@@ -103,6 +106,7 @@ class Choice(unittest.TestCase):
         self.assertEqual(a.winner, "coro")
         self.assertIsNone(a.runner)
         self.assertIn("only candidate", a.reason())
+        self.assertIsNone(a.sure())
 
     def test_no_fair_candidate(self):
         res = run(dict([throughput("pthread", 4, SLOW, 0.5), throughput("ck-mcs", 4, FAST, 0.2)]))
@@ -129,6 +133,8 @@ class Choice(unittest.TestCase):
         a = find(answer.answers(res), "OS threads, throughput", "contended")
         self.assertEqual(a.winner, "lockfree-ttas")
         self.assertEqual((a.margin.rows, a.margin.wins, a.margin.losses), (2, 1, 1))
+        self.assertFalse(a.sure())  # no star: not faster in every row
+        self.assertIn("significantly in 1 of 2", a.reason())
 
 
 class Order(unittest.TestCase):
