@@ -3,7 +3,8 @@ run directory, so a plot can be redrawn or restyled by hand).
 
 Three kinds, each written as PNG (pngcairo) and SVG:
   - a latency scenario (its rows carry histograms, latency.py): the CDF of every sample, log x,
-    one line per implementation (Go's too when its side measured it), one plot per key;
+    one line per implementation (Go's too when its side measured it), and its tail (the fraction
+    of samples above x, log y: a percentile curve), two plots per key;
   - a scenario with a `threads` argument: wall ns/op against thread count, one line per
     implementation with min-max error bars, a dotted vertical line at the machine's core count;
     one plot per combination of its other arguments;
@@ -165,17 +166,28 @@ def _bar_plot(p, clusters, data, impls):
     return lines + _footer(p)
 
 
-def _cdf_plot(p, series, impls):
-    """series: {impl: [(ns, fraction)]}."""
+TAIL_FLOOR = 1e-5  # the tail plot's lowest fraction: the 99.999th percentile
+
+
+def _cdf_plot(p, series, impls, tail):
+    """series: {impl: [(ns, fraction)]}. tail: draw the fraction of samples above x on a log
+    y axis (a percentile curve: 0.01 is the 99th percentile, 0.001 the 99.9th) instead of the
+    CDF."""
     names = [i for i in impls if i in series]
     lines = []
     for n, impl in enumerate(names):
         lines.append(f"$C{n} << EOD")
-        lines += [f"{_fmt(x)} {_fmt(y)}" for x, y in series[impl]]
+        for x, y in series[impl]:
+            y = max(1 - y, TAIL_FLOOR / 2) if tail else y  # a finished tail sits below the axis
+            lines.append(f"{_fmt(x)} {_fmt(y)}")
         lines.append("EOD")
-    lines += _header(p, "fraction of samples \u2264 x")
-    lines += ["set logscale x 10", "set yrange [0:1.02]", "set ytics 0.1",
-              "set format x '%.0s%c'", "set xlabel 'latency, ns (log scale)'",
+    lines += _header(p, "fraction of samples > x, log scale" if tail else
+                     "fraction of samples \u2264 x")
+    lines += (["set logscale y 10", f"set yrange [{_fmt(TAIL_FLOOR)}:1.2]",
+               "set ytics ('1' 1, '0.1' 0.1, '0.01 (p99)' 0.01, '0.001 (p99.9)' 0.001, "
+               "'1e-4' 1e-4, '1e-5' 1e-5)"] if tail else
+              ["set yrange [0:1.02]", "set ytics 0.1"])
+    lines += ["set logscale x 10", "set format x '%.0s%c'", "set xlabel 'latency, ns (log scale)'",
               "set key outside right top", "set grid xtics ytics lc rgb '#dddddd'"]
     parts = [f"$C{n} using 1:2 with steps lw 2 dt {palette.dash(impl)} "
              f"lc rgb {_q(palette.colour(impl))} title {_q(impl)}"
@@ -192,7 +204,10 @@ def _cdf_plans(res, prim, impls, used):
         if not series:
             continue
         p = Plot(_stem(key + "_cdf", used), prim, key + " - latency CDF", "cdf", [key])
-        out.append((p, _cdf_plot(p, series, impls)))
+        out.append((p, _cdf_plot(p, series, impls, False)))
+        p = Plot(_stem(key + "_tail", used), prim, key + " - latency tail (percentiles)", "cdf",
+                 [key])
+        out.append((p, _cdf_plot(p, series, impls, True)))
     return out
 
 
