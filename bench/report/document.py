@@ -20,7 +20,8 @@ WINNER = "\u2605"  # star before the winner's name
 DASH = "\u2014"
 
 CONTEXT_FIELDS = [
-    ("cpu_model_full", "CPU"), ("cpu_model", "CPU"), ("num_cpus", "cores"), ("cpu_mhz", "MHz"),
+    ("cpu_model_full", "CPU"), ("cpu_model", "CPU"), ("cpu_brand", "CPU brand (CPUID)"),
+    ("num_cpus", "cores"), ("cpu_mhz", "MHz"),
     ("caches", "caches"), ("cpu_scaling", "CPU frequency scaling"), ("numa_nodes", "NUMA nodes"),
     ("memory", "memory"), ("mm", "kernel memory settings"),
     ("kernel", "kernel"), ("glibc", "glibc"),
