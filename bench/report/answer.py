@@ -30,6 +30,7 @@ import math
 
 from . import latency, stats
 from .model import BASE_IMPL, GO_IMPL, NULL_IMPL
+from .verdicts import fmt_p
 
 FAIR_JAIN = 0.9
 THREAD_ARGS = ("threads", "fanout")
@@ -115,8 +116,7 @@ class Against:
         if not self.tested:
             return "untested"
         if self.rows == 1:
-            p = self.ps[0]
-            return "p<.001" if p < 0.001 else f"p={p:.3f}".replace("0.", ".", 1)
+            return fmt_p(self.ps[0])
         text = f"faster in {self.wins}/{self.rows} rows"
         return text + (f", slower in {self.losses}" if self.losses else "")
 

@@ -14,7 +14,7 @@ across rounds and the min-max range.
 
 from . import answer, latency, stats
 from .model import BASE_IMPL, GO_IMPL, NULL_IMPL
-from .verdicts import Verdicts, fmt_interval, fmt_ratio
+from .verdicts import Verdicts, fmt_interval, fmt_ratio, fmt_times
 
 WINNER = "\u2605"  # star before the winner's name
 DASH = "\u2014"
@@ -49,9 +49,7 @@ def ns(v):
 def ratio(a, b):
     if a is None or b is None or b <= 0:
         return DASH
-    r = a / b
-    text = f"{r:,.0f}" if r >= 100 else f"{r:.2f}" if r >= 0.01 else f"{r:.2g}"
-    return text + "\u00d7"
+    return fmt_times(a / b)
 
 
 def pct(cv):
@@ -222,8 +220,7 @@ def _against(a, what=None):
     """'0.54× (faster in 3/4 rows)' for an answer.Against; a dash without rows."""
     if a is None or a.ratio is None:
         return DASH
-    r = a.ratio
-    text = (f"{r:,.0f}" if r >= 100 else f"{r:.2f}" if r >= 0.01 else f"{r:.2g}") + "\u00d7"
+    text = fmt_times(a.ratio)
     if what:
         text = f"{text} {what}"
     sig = a.sig_text()
