@@ -117,8 +117,9 @@ class Against:
             return "untested"
         if self.rows == 1:
             return fmt_p(self.ps[0])
-        text = f"faster in {self.wins}/{self.rows} rows"
-        return text + (f", slower in {self.losses}" if self.losses else "")
+        parts = ([f"faster in {self.wins}/{self.rows} rows"] if self.wins else []) + (
+            [f"slower in {self.losses}/{self.rows}"] if self.losses else [])
+        return ", ".join(parts) or f"not significant in {self.rows} rows"
 
 
 class Answer:

@@ -16,7 +16,8 @@ body { font: 14px/1.45 system-ui, sans-serif; margin: 1em auto; max-width: 1360p
        padding: 0 1em; color: #222; }
 .tbl { max-width: 100%; overflow-x: auto; margin: 1em 0; }
 .tbl table { margin: 0; }
-#answer td:nth-child(-n+7) { white-space: nowrap; } #answer td:nth-child(4) { font-weight: 600; }
+#answer td:nth-child(-n+4) { white-space: nowrap; } #answer td:nth-child(4) { font-weight: 600; }
+#answer td.num { white-space: normal; } #answer td:last-child { min-width: 16em; }
 th { white-space: nowrap; }
 th.sortable { cursor: pointer; } th.sortable:after { content: " \\2195"; color: #aaa; }
 input.filter { font: inherit; margin: 0.5em 0 0; padding: 2px 6px; width: 22em; }

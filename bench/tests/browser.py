@@ -6,10 +6,11 @@ every plot the report planned, and have nothing wider than the viewport.
     bench/tests/browser.py [--results FILE] [--chromium PROGRAM] [--drop-plot] [--keep DIR]
 
 The report is generated from FILE (default: testdata/browser-run/results.json beside this
-script) into a scratch directory. A probe script is added to a copy of the page: the first
-thing in <head> records script errors, the last thing in <body> measures the page once it has
-loaded and writes its findings into the DOM, which Chromium prints (--dump-dom). Each check is
-printed with its figures; the exit status is 0 when all pass, 1 when one fails.
+script) into a scratch directory. The answer table must also fit the page without scrolling
+sideways. A probe script is added to a copy of the page: the first thing in <head> records
+script errors, the last thing in <body> measures the page once it has loaded and writes its
+findings into the DOM, which Chromium prints (--dump-dom). Each check is printed with its
+figures; the exit status is 0 when all pass, 1 when one fails.
 
 Then the check is run once more on the page with one plot taken out, and must fail there (a
 check that cannot fail proves nothing); --drop-plot runs only that broken page, to see the
@@ -60,6 +61,7 @@ BODY_PROBE = """<script>window.addEventListener("load", function () {
     wide: wide.slice(0, 5), wide_count: wide.length,
     answer_rows: answer ? answer.tBodies[0].rows.length : -1,
     answer_top: answer ? Math.round(answer.getBoundingClientRect().bottom) : -1,
+    answer_overflow: answer ? answer.parentNode.scrollWidth - answer.parentNode.clientWidth : -1,
     plots_loaded: imgs.filter(function (i) { return i.complete && i.naturalWidth > 0; }).length,
     plots_missing_text: (document.body.textContent.match(/\\(plot [^)]* missing\\)/g) || []).length,
     filters: document.querySelectorAll("input.filter").length
@@ -110,9 +112,10 @@ def checks(found, planned):
     """[(ok, text)] of the page's findings against what the report planned."""
     return [
         (not found["errors"], f"script errors: {len(found['errors'])} {found['errors'][:3]}"),
-        (found["answer_rows"] > 0,
+        (found["answer_rows"] > 0 and found["answer_overflow"] <= 0,
          f"answer section: table #answer with {found['answer_rows']} rows, its bottom at "
-         f"{found['answer_top']} px"),
+         f"{found['answer_top']} px, {max(found['answer_overflow'], 0)} px wider than the page "
+         "(it must fit, not scroll)"),
         (planned > 0 and found["plots_loaded"] == planned and not found["plots_missing_text"],
          f"plots: {found['plots_loaded']} shown of {planned} planned, "
          f"{found['plots_missing_text']} marked missing"),
