@@ -21,12 +21,13 @@ set -euo pipefail
 # build: compilers, CMake, the test and benchmark libraries; Concurrency Kit (the ck family);
 # zlib (examples/gip/compress); Python with scipy and Google Benchmark's compare.py for ctest's
 # benchmark-harness entries; util-linux's setarch for the sanitized runs (scripts/sanitized-run).
-# bench: the reference numbers (Go) and the report's plots (gnuplot).
+# bench: the reference numbers (Go), the report's plots (gnuplot) and its browser test
+# (chromium, headless: bench/py/tests/browser.py).
 declare -A GROUPS_=(
   [build]="build-essential cmake pkg-config g++ libcmocka-dev libbenchmark-dev libck-dev
            python3 python3-scipy libbenchmark-tools util-linux zlib1g-dev"
   [clang]="clang"
-  [bench]="gnuplot-nox golang-go python3 python3-scipy"
+  [bench]="gnuplot-nox golang-go python3 python3-scipy chromium"
   [mutants]="python3 patch"
   [coverage]="gcovr"
 )

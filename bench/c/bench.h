@@ -25,7 +25,8 @@
 
 #define BENCH_MAX_ARGS 4    /* arguments per benchmark instance */
 #define BENCH_MAX_COMBOS 64 /* argument combinations per scenario */
-#define BENCH_MAX_COUNTERS 8
+/* A scenario's own counters (a few) plus a latency histogram's buckets (bench/c/hist.h). */
+#define BENCH_MAX_COUNTERS 640
 
 enum bench_profile {
 	BENCH_SMOKE, /* make test: tiny counts, one repetition, one combination per sweep */

@@ -26,6 +26,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/utsname.h>
+#if defined(__x86_64__) || defined(__i386__)
+#include <cpuid.h>
+#endif
 
 #ifndef CSPLAB_BUILD_FLAGS
 #define CSPLAB_BUILD_FLAGS "unknown"
@@ -192,6 +195,29 @@ static void cpu_model(char *out, size_t size)
 		fclose(f);
 }
 
+/* The processor's own name (CPUID leaves 0x80000002-4), which a virtual machine's /proc/cpuinfo
+ * may shorten ("AMD EPYC"); empty where there is no such leaf. */
+static void cpu_brand(char *out, size_t size)
+{
+	out[0] = 0;
+#if defined(__x86_64__) || defined(__i386__)
+	unsigned int r[12];
+	if (size < sizeof r + 1 || (unsigned int)__get_cpuid_max(0x80000000u, NULL) < 0x80000004u)
+		return;
+	for (unsigned int i = 0; i < 3; i++)
+		__get_cpuid(0x80000002u + i, &r[4 * i], &r[4 * i + 1], &r[4 * i + 2], &r[4 * i + 3]);
+	memcpy(out, r, sizeof r);
+	out[sizeof r] = 0;
+	size_t n = strlen(out);
+	while (n > 0 && out[n - 1] == ' ')
+		out[--n] = 0;
+	size_t lead = strspn(out, " ");
+	memmove(out, out + lead, n - lead + 1);
+#else
+	(void)size;
+#endif
+}
+
 static int write_context(const char *path, const char *profile)
 {
 	FILE *f = fopen(path, "a");
@@ -201,20 +227,31 @@ static int write_context(const char *path, const char *profile)
 	}
 	struct utsname u;
 	uname(&u);
-	char cpu[128], cores[16], kernel[300];
+	char cpu[128], brand[64], cores[16], kernel[300];
 	cpu_model(cpu, sizeof cpu);
+	cpu_brand(brand, sizeof brand);
 	snprintf(cores, sizeof cores, "%d", csp_ncpu());
 	snprintf(kernel, sizeof kernel, "%s %s %s", u.sysname, u.release, u.machine);
 	fprintf(f, "{\"context\":{");
 	json_field(f, "cpu_model", cpu, false);
+	if (brand[0])
+		json_field(f, "cpu_brand", brand, false);
 	json_field(f, "num_cpus", cores, false);
 	json_field(f, "kernel", kernel, false);
 	json_field(f, "glibc", gnu_get_libc_version(), false);
 	json_field(f, "compiler", "gcc-compatible " __VERSION__, false);
 	json_field(f, "build_flags", CSPLAB_BUILD_FLAGS, false);
 	json_field(f, "csplab_version", CSPLAB_VERSION, false);
-	json_field(f, "profile", profile, true);
-	fprintf(f, "}}\n");
+	json_field(f, "profile", profile, false);
+	/* The registry in its order (`make list`: family, then name): the report lists
+	 * implementations in this order everywhere, and reads each one's family from it. */
+	fprintf(f, "\"registry\":[");
+	for (size_t i = 0; i < csp_registry_count(); i++) {
+		const csp_entry *e = csp_registry_at(i);
+		fprintf(f, "%s{\"prim\":\"%s\",\"name\":\"%s\",\"family\":\"%s\"}", i ? "," : "",
+			csp_prim_name(e->prim), e->info->name, e->info->family);
+	}
+	fprintf(f, "]}}\n");
 	fclose(f);
 	return 0;
 }

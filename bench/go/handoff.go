@@ -12,7 +12,8 @@
 //  4. It steps back: it does not lock again until another goroutine holds the lock, so the
 //     releaser never barges back in.
 //
-// One operation is one hand-off; counters p50_ns, p99_ns, p999_ns. The time per operation
+// One operation is one hand-off; counters p50_ns, p99_ns, p999_ns, and every sample in a
+// histogram (hist_<bucket> counters, hist.go). The time per operation
 // includes the grace period and says little; the percentiles are the result. Every wait on
 // another goroutine gives up after giveUpNs, and a run with no hand-off for stallNs fails.
 package main
@@ -126,5 +127,10 @@ func mutexHandoff(b *B) {
 		b.Errorf("no hand-off for %d s (%d of %d taken)", stallNs/1_000_000_000,
 			len(h.samples), h.n)
 	}
+	hs := new(hist)
+	for _, v := range h.samples {
+		hs.add(int64(v))
+	}
+	hs.counters(b)
 	latencyCounters(b, h.samples)
 }

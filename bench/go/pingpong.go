@@ -17,12 +17,13 @@ const maxSamples = 100_000
 // ChanPingPong: one operation is one round trip: the body sends on ping, an echo goroutine
 // receives it and sends it back on pong, the body receives it. Both channels have buffer cap.
 // Each trip is timed with one clock read (the end of one is the start of the next); counters
-// p50_ns, p99_ns, p999_ns.
+// p50_ns, p99_ns, p999_ns, and every trip in a histogram (hist_<bucket> counters, hist.go).
 func pingPong(b *B) {
 	capacity := b.Arg("cap")
 	ping, pong := make(chan int32, capacity), make(chan int32, capacity)
 	stride := (b.N + maxSamples - 1) / maxSamples
 	samples := make([]float64, 0, b.N/stride+1)
+	h := new(hist)
 	var wg sync.WaitGroup
 	wg.Add(1)
 	go func() { // echo
@@ -37,6 +38,7 @@ func pingPong(b *B) {
 		ping <- int32(i)
 		<-pong
 		now := nanotime()
+		h.add(now - prev)
 		if skip == 0 {
 			samples = append(samples, float64(now-prev))
 			skip = stride
@@ -47,4 +49,5 @@ func pingPong(b *B) {
 	b.StopTimer()
 	wg.Wait()
 	latencyCounters(b, samples)
+	h.counters(b)
 }

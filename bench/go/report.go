@@ -14,6 +14,7 @@ import (
 	"math"
 	"sort"
 	"strconv"
+	"strings"
 )
 
 type rowID struct {
@@ -115,6 +116,9 @@ func consoleLine(w io.Writer, name string, runs []result) {
 	}
 	fmt.Fprintf(w, "%-64s %12.1f %12.1f %10d", name, median(real), median(cpu), last.iterations)
 	for _, k := range sortedKeys(last.counters) {
+		if strings.HasPrefix(k, "hist_") { // a latency histogram (hist.go): for the report only
+			continue
+		}
 		v := make([]float64, len(runs))
 		for i, r := range runs {
 			v[i] = r.counters[k]

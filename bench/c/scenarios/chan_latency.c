@@ -5,9 +5,11 @@
  *
  * Each round trip is timed with csp_now() (one clock read per trip: the end of one is the start
  * of the next). Up to MAX_SAMPLES of them are kept, one every ceil(b->n / MAX_SAMPLES) trips,
- * and reported as the percentiles p50_ns, p99_ns and p999_ns.
+ * and reported as the percentiles p50_ns, p99_ns and p999_ns; every trip goes into a log-linear
+ * histogram (hist_<bucket> counters, bench/c/hist.h), from which the report draws the latency CDF.
  */
 #include "bench.h"
+#include "hist.h"
 #include "stats.h"
 
 #include <stdlib.h>
@@ -35,10 +37,12 @@ static void chan_pingpong(bench_b *b)
 	struct echo e = { b_chan(b, sizeof(int), cap), b_chan(b, sizeof(int), cap), b->n };
 	int64_t stride = (b->n + MAX_SAMPLES - 1) / MAX_SAMPLES;
 	double *samples = malloc((size_t)(b->n / stride + 1) * sizeof *samples);
-	if (!e.ping || !e.pong || !samples) {
-		if (!samples)
+	struct bench_hist *hist = calloc(1, sizeof *hist);
+	if (!e.ping || !e.pong || !samples || !hist) {
+		if (!samples || !hist)
 			b_error(b, "out of memory");
 		free(samples);
+		free(hist);
 		return;
 	}
 	b_go(b, echo, &e);
@@ -50,6 +54,7 @@ static void chan_pingpong(bench_b *b)
 		csp_chan_send(e.ping, &v);
 		csp_chan_recv(e.pong, &v, NULL);
 		int64_t now = csp_now();
+		bench_hist_add(hist, now - prev);
 		if (skip-- == 0) {
 			samples[k++] = (double)(now - prev);
 			skip = stride - 1;
@@ -62,7 +67,9 @@ static void chan_pingpong(bench_b *b)
 	b_counter(b, "p50_ns", bench_percentile(samples, k, 50), 0);
 	b_counter(b, "p99_ns", bench_percentile(samples, k, 99), 0);
 	b_counter(b, "p999_ns", bench_percentile(samples, k, 99.9), 0);
+	bench_hist_counters(b, hist);
 	free(samples);
+	free(hist);
 }
 
 /* cap ∈ {0, 1}; the smoke profile keeps the first. */

@@ -19,8 +19,9 @@
  * unlock/lock pair orders memory (ThreadSanitizer sees it). `owner` is read outside the lock in
  * step 4, hence atomic.
  *
- * Counters: p50_ns, p99_ns, p999_ns of the samples. The time per operation includes the grace
- * period and says little; the percentiles are the result.
+ * Counters: p50_ns, p99_ns, p999_ns of the samples, and every sample in a log-linear histogram
+ * (hist_<bucket> counters, bench/c/hist.h) from which the report draws the latency CDF. The time
+ * per operation includes the grace period and says little; the latencies are the result.
  *
  * Nothing can hang: every wait on another task (3 and 4) gives up after GIVE_UP_NS, so a lock
  * that starves some task or spins while oversubscribed makes the run slow, not stuck; and a run
@@ -28,6 +29,7 @@
  * nothing and has no hand-off to measure: it is not run.
  */
 #include "bench.h"
+#include "hist.h"
 #include "stats.h"
 
 #include <stdlib.h>
@@ -132,6 +134,13 @@ static void mutex_handoff(bench_b *b)
 	if (atomic_load(&h.stalled))
 		b_error(b, "no hand-off for %d s (%lld of %lld taken)", (int)(STALL_NS / CSP_SECOND),
 			(long long)h.taken, (long long)h.n);
+	struct bench_hist *hist = calloc(1, sizeof *hist);
+	if (hist) {
+		for (int64_t i = 0; i < h.taken; i++)
+			bench_hist_add(hist, (int64_t)h.sample[i]);
+		bench_hist_counters(b, hist);
+		free(hist);
+	}
 	bench_sort(h.sample, (size_t)h.taken);
 	b_counter(b, "p50_ns", bench_percentile(h.sample, (size_t)h.taken, 50), 0);
 	b_counter(b, "p99_ns", bench_percentile(h.sample, (size_t)h.taken, 99), 0);

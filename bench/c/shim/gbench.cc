@@ -196,8 +196,9 @@ private:
 		printf("%-64s %12.1f %12.1f %10s", (agg ? r.run_name.str() : r.benchmark_name()).c_str(),
 			r.GetAdjustedRealTime(), cpu_of(r),
 			agg ? "-" : std::to_string((long long)r.iterations).c_str());
+		// hist_<bucket>: a latency histogram (bench/c/hist.h), for the report, not the terminal.
 		for (const auto &kv : r.counters)
-			if (kv.first != "cpu_ns")
+			if (kv.first != "cpu_ns" && kv.first.compare(0, 5, "hist_") != 0)
 				printf(" %s=%.4g", kv.first.c_str(), double(kv.second));
 		printf("\n");
 	}

@@ -10,7 +10,8 @@ Two kinds of rows, all under the implementation name "go":
    utilisation since the previous result line (the CPU time of all its threads over the
    elapsed time), which covers Go's iteration search and the measured run of the same body.
    Context switches are not measured (ctxsw null). MakeChan has sub-benchmarks per element
-   type; its row is MakeChan/Int.
+   type; its row is MakeChan/Int. The test binaries' raw output is kept as it came, appended
+   to go-test-bench.txt beside --out, for benchstat.
 2. csplab's Go programs (bench/go/*.go, built here): the "beyond Go" scenarios, which
    measure and report exactly as the C harness does.
 
@@ -265,6 +266,23 @@ def program_flags(args, cores):
             f"-sweeps={p.sweeps}", f"-ncpu={cores}"]
 
 
+RAW_TEXT = "go-test-bench.txt"
+
+
+def open_raw(out_path):
+    """The raw `go test -bench` text is appended to go-test-bench.txt beside --out (every
+    round's, in the order run), so benchstat can read the run's Go figures as Go prints them;
+    None without --out."""
+    if not out_path:
+        return None
+    try:
+        return open(os.path.join(os.path.dirname(os.path.abspath(out_path)), RAW_TEXT), "a",
+                    encoding="utf-8")
+    except OSError as e:
+        print(f"gobench: cannot keep the raw go test text: {e}", file=sys.stderr)
+        return None
+
+
 def run_go_origin(pkg, benches, test_bin, goroot, env, args, progress):
     count = repetitions(args)
     wanted = {(g + "/" + SUB_BENCH[g]) if g in SUB_BENCH else g: (row, fam)
@@ -273,8 +291,11 @@ def run_go_origin(pkg, benches, test_bin, goroot, env, args, progress):
     written = set()
     out = BenchOutput()
     meter = CpuMeter()
+    raw = open_raw(args.out)
 
     def on_line(line):
+        if raw:
+            raw.write(line + "\n")
         r = out.feed(line)
         if r and r[0] in wanted:
             g, iters, ns = r
@@ -292,6 +313,8 @@ def run_go_origin(pkg, benches, test_bin, goroot, env, args, progress):
            f"-test.benchtime={args.prof.min_time:g}s", f"-test.count={count}",
            "-test.timeout=60m"]
     rc, tail = run(cmd, os.path.join(goroot, "src", pkg), env, on_line, meter)
+    if raw:
+        raw.close()
     progress.done(what, start)
     complete = rc == 0
     for g, (row, fam) in wanted.items():

@@ -33,6 +33,7 @@ A run goes to <reports>/<run-id>/ (run-id: UTC time and short git commit):
   csplab.<k>.jsonl  rows from csplab-bench in round k, appended as each benchmark finishes
   go.<k>.jsonl      rows from gobench.py (the Go side) in round k, appended likewise (Go's own
                     benchmarks and csplab's Go programs)
+  go-test-bench.txt  Go's own benchmarks' raw `go test -bench` output, every round (benchstat)
   canary.jsonl   the machine's cross-core round trip (tools/canary.c) measured just before each
                  comparison's turn in each round; merged into that turn's rows as canary_rt_ns
   results.json   all merged in Google Benchmark's JSON format: per benchmark one iteration row
@@ -59,12 +60,14 @@ import sys
 import time
 
 from . import ROOT, aggregates, profiles, report, rundir  # profiles: bench/profiles.tsv
+from .report import machine
 from .rundir import fail, say
 from .selection import Selection, comparison_of, exactly, family_of, gobench_cmd
 
 # Milliseconds of the machine-state canary before each comparison (tools/canary.c): a few
 # hundred round trips even in the slow state, about 2 % of a quick run's time.
 CANARY_MS = 20
+GO_RAW = "go-test-bench.txt"  # written by gobench.py beside its --out
 # A benchmark takes at least ~1.8x repetitions x min time (Google Benchmark's iteration search);
 # slow operations (oversubscribed spinning) take much longer, hence "at least".
 OVERHEAD = 1.8
@@ -321,9 +324,10 @@ class Run:
             ctx["num_cpus"] = int(ctx["num_cpus"])
         except (KeyError, TypeError, ValueError):
             pass
+        ctx.update(machine.context())  # caches, MHz, scaling, memory settings
         ctx.update({
             "library_build_type": "release",
-            "load_avg": self.load_avg,
+            "load_avg": self.load_avg, "load_avg_end": machine.load_avg(),
             "run_id": self.run_id, "git_commit": commit_text, "profile": a.profile,
             "rounds": self.rounds_done,
             "order": "rounds: each runs every benchmark once, comparison by comparison (one "
@@ -334,6 +338,8 @@ class Run:
             "go_version": rundir.go_version(go_ctxs) or "not found",
             "partial": bool(self.interrupted or self.c_failed),
         })
+        if os.path.exists(self.path(GO_RAW)):
+            ctx["go_raw"] = f"{GO_RAW}: Go's own go test -bench output, for benchstat"
         if go_rows:
             ctx["go_source"] = (f"recorded rows from {os.path.basename(a.go_jsonl)}, not "
                                 "measured in this run" if a.go_jsonl else "measured in this run")

@@ -5,8 +5,12 @@ self-contained index.html in the same directory.
     from csplab_bench import report; report.generate("reports/latest")
     # or: bench/run.py --report-only DIR
 
-model.py reads and reduces the results, plots.py draws, document.py decides the content,
-render_md.py and render_html.py write it out. Python 3 standard library only.
+model.py reads and reduces the results (order.py: the fixed order of implementations,
+latency.py: the rows' latency histograms), plots.py draws, answer.py picks the implementation to
+use per primitive, use case and load, document.py decides the content, render_md.py and
+render_html.py write it out; machine.py is the machine's context that bench/run.py records.
+Python 3 standard library only (scipy, when Debian's interpreter has it, for the tests of
+significance: stats.py).
 """
 
 import os

@@ -1,8 +1,9 @@
 """The report's content, independent of its format: a list of blocks that render_md.py and
 render_html.py turn into report.md and index.html.
 
-Blocks: ("h1"|"h2"|"p"|"warn", text), ("table", headers, rows, numeric column indexes),
-("plots", [plots.Plot]). Cells are plain strings.
+Blocks: ("h1"|"h2"|"p"|"warn", text), ("table", headers, rows, numeric column indexes[, id]),
+("plots", [plots.Plot]). Cells are plain strings. The first section is the answer (answer.py):
+which implementation to use per primitive, use case and load, by how much.
 
 Figures: the median wall (and CPU) ns/op over rounds; ratios are of medians from this run
 (× pthread: this implementation's median / pthread's for the same key; below 1 is faster), each
@@ -11,19 +12,24 @@ implementation is harness overhead and shown on its own); spread is the coeffici
 across rounds and the min-max range.
 """
 
-from . import stats
+from . import answer, latency, stats
 from .model import BASE_IMPL, GO_IMPL, NULL_IMPL
-from .verdicts import Verdicts, fmt_interval, fmt_ratio
+from .verdicts import Verdicts, fmt_interval, fmt_ratio, fmt_times
 
 WINNER = "\u2605"  # star before the winner's name
 DASH = "\u2014"
 
 CONTEXT_FIELDS = [
-    ("cpu_model", "CPU"), ("num_cpus", "cores"), ("kernel", "kernel"), ("glibc", "glibc"),
+    ("cpu_model_full", "CPU"), ("cpu_model", "CPU"), ("cpu_brand", "CPU brand (CPUID)"),
+    ("num_cpus", "cores"), ("cpu_mhz", "MHz"),
+    ("caches", "caches"), ("cpu_scaling", "CPU frequency scaling"), ("numa_nodes", "NUMA nodes"),
+    ("memory", "memory"), ("mm", "kernel memory settings"),
+    ("kernel", "kernel"), ("glibc", "glibc"),
     ("compiler", "compiler"), ("build_flags", "flags"), ("go_version", "Go"),
     ("git_commit", "git commit"), ("profile", "profile"), ("rounds", "rounds"),
     ("order", "order"), ("filter", "filter"),
     ("impl", "implementations"), ("date", "date"), ("load_avg", "load average at start"),
+    ("load_avg_end", "load average at the end"), ("go_raw", "Go's raw output"),
     ("run_id", "run"),
 ]
 
@@ -43,9 +49,7 @@ def ns(v):
 def ratio(a, b):
     if a is None or b is None or b <= 0:
         return DASH
-    r = a / b
-    text = f"{r:,.0f}" if r >= 100 else f"{r:.2f}" if r >= 0.01 else f"{r:.2g}"
-    return text + "\u00d7"
+    return fmt_times(a / b)
 
 
 def pct(cv):
@@ -56,17 +60,35 @@ def _median(inst):
     return inst.wall.median if inst is not None and inst.wall.ok() else None
 
 
-def _counters(inst):
-    skip = {"ctxsw"}
-    return " ".join(f"{k}={v:.4g}" for k, v in inst.counters.items()
-                    if k not in skip and v is not None)
+def num(v):
+    """A counter's value as a number for a column: thousands separated, 3 significant
+    digits below 1000."""
+    if v is None:
+        return DASH
+    if abs(v) >= 1000:
+        return f"{v:,.0f}"
+    return f"{v:.3g}"
+
+
+def _counter_names(insts):
+    """The scenario counters of these instances, in name order (ctxsw has its own column; the
+    latency histogram's buckets are drawn, not listed)."""
+    return sorted({k for i in insts for k, v in i.counters.items()
+                   if k != "ctxsw" and not latency.is_bucket(k) and v is not None})
+
+
+def _winner_text(c):
+    """The summary's winner cell: the star, and the winner's fairness when it is poor."""
+    text = c.winner_text(WINNER)
+    note = answer.unfair_note(c.winner) if c.winner is not None else None
+    return f"{text} ({note})" if note else text
 
 
 def _context_block(ctx):
     rows = []
     for field, label in CONTEXT_FIELDS:
         v = ctx.get(field)
-        if v is None or v == "":
+        if v is None or v == "" or (field == "cpu_model" and ctx.get("cpu_model_full")):
             continue
         if isinstance(v, list):
             v = ("  " if all(isinstance(x, float) for x in v) else "; ").join(
@@ -97,7 +119,7 @@ def summary(res, v):
         mine = c.best_csplab()
         to_go = c.vs(mine.impl, GO_IMPL) if mine is not None else None
         notes = [n for n in (c.state_note(mine.impl, GO_IMPL) if mine else None,) if n]
-        rows.append([key, c.winner_text(WINNER), ns(b.wall.median), ns(b.cpu.median),
+        rows.append([key, _winner_text(c), ns(b.wall.median), ns(b.cpu.median),
                      fmt_ratio(c.vs(b.impl, BASE_IMPL)) if b.impl != BASE_IMPL else DASH,
                      (f"{mine.impl} {fmt_ratio(to_go)}" if to_go is not None else DASH),
                      ns(_median(null)), str(len(g)), "; ".join([state] + notes if state else notes)])
@@ -129,18 +151,23 @@ def go_table(res, v):
 
 def detail(res, prim, v):
     rows = []
+    counters = _counter_names(i for i in res.instances if i.prim == prim)
     for key in res.keys(prim):
         c = v.by_key[key]
         g = c.group
         for impl in [i for i in res.impls() if i in g]:
             inst = g[impl]
+            unfair = answer.unfair_note(inst) if inst is c.winner else None
             name = (WINNER + " " if inst is c.winner else
                     "= " if c.winner is None and c.tested and impl in c.tied and
                     len(c.tied) > 1 else "") + impl
             if impl == NULL_IMPL:
                 name += " (harness)"
+            if unfair:
+                name += f" ({unfair})"
             if not inst.wall.ok():
-                rows.append([key, name, "error: " + (inst.error or "no result")] + [""] * 8)
+                rows.append([key, name, "error: " + (inst.error or "no result")]
+                            + [""] * (7 + len(counters)))
                 continue
             wl = inst.wall
             spread = f"{ns(wl.min)}\u2013{ns(wl.max)}" if wl.n > 1 else f"n={wl.n}"
@@ -148,14 +175,12 @@ def detail(res, prim, v):
             rows.append([key, name, ns(wl.median), ns(inst.cpu.median), pct(wl.cv), spread,
                          fmt_ratio(c.vs(impl, BASE_IMPL)) if impl != BASE_IMPL else DASH,
                          fmt_ratio(to_go), fmt_interval(to_go),
-                         f"{inst.counters['ctxsw']:.3g}" if "ctxsw" in inst.counters else DASH,
-                         _counters(inst)])
+                         num(inst.counters.get("ctxsw"))]
+                        + [num(inst.counters.get(k)) for k in counters])
     head = ["scenario", "implementation", "wall ns/op", "cpu ns/op", "cv", "min\u2013max",
-            "\u00d7 pthread", "\u00d7 go", f"\u00d7 go, {stats.LEVEL:.0%} interval", "ctxsw/op",
-            "counters"]
-    if not any(r[10] for r in rows):  # no scenario counters in this primitive
-        head, rows = head[:10], [r[:10] for r in rows]
-    return ("table", head, rows, {2, 3, 4, 5, 6, 7, 8, 9})
+            "\u00d7 pthread", "\u00d7 go", f"\u00d7 go, {stats.LEVEL:.0%} interval",
+            "ctxsw/op"] + counters
+    return ("table", head, rows, set(range(2, len(head))))
 
 
 def oversubscription(res, factor=4):
@@ -190,6 +215,53 @@ def oversubscription(res, factor=4):
             f"cpu, {factor * n} threads", "cpu growth"]
     return ("table", head, rows, {2, 3, 4, 5, 6, 7})
 
+
+def _against(a, what=None):
+    """'0.54× (faster in 3/4 rows)' for an answer.Against; a dash without rows."""
+    if a is None or a.ratio is None:
+        return DASH
+    text = fmt_times(a.ratio)
+    if what:
+        text = f"{text} {what}"
+    sig = a.sig_text()
+    return f"{text} ({sig})" if sig else text
+
+
+ANSWER_HEAD = ["primitive", "use case", "load", "use this", "\u00d7 the next best",
+               "\u00d7 pthread (glibc)", "\u00d7 go (reference)", "why"]
+
+
+def answer_table(res):
+    rows = []
+    for a in answer.answers(res):
+        if a.winner is None:
+            rows.append([a.prim, a.use, answer.LOAD_TEXT[a.load], DASH, DASH, DASH, DASH,
+                         a.reason()])
+            continue
+        name = (WINNER + " " if a.sure() else "") + a.winner
+        if a.unfair():
+            name += f" (unfair: jain {a.jain:.2f})"
+        base = "is glibc's" if a.winner == BASE_IMPL else _against(a.base)
+        rows.append([a.prim, a.use, answer.LOAD_TEXT[a.load], name,
+                     _against(a.margin, a.runner), base, _against(a.go), a.reason()])
+    return ("table", ANSWER_HEAD, rows, {4, 5, 6}, "answer")
+
+
+def answer_blocks(res):
+    t = answer_table(res)
+    intro = ("Per primitive, use case and load, the implementation to use. \u00d7: its time "
+             "divided by the other's (geometric mean over the load's rows; below 1.00 it is "
+             "faster), with the p-value, or the rows where the difference is significant "
+             f"(Mann-Whitney U, p < {stats.ALPHA}). {WINNER}: faster than the next best in "
+             "every row; without it, a tie. OS threads: a drop-in for pthreads; coroutines: "
+             "inside csplab's coroutine runtime only. Fair: Jain's index \u2265 "
+             f"{answer.FAIR_JAIN} in every row. Go is a reference, never recommended. "
+             "docs/benchmarks.md, \u201cThe answer\u201d, has the rules.")
+    return [("h2", ANSWER_TITLE), ("p", intro), t if t[2] else
+            ("p", "No row of this run maps to a load (uncontended, contended, oversubscribed).")]
+
+
+ANSWER_TITLE = "Which to use"
 
 CALIB_PRIM = "calib"  # rows that measure the harness's parts (docs/benchmarks.md, "Calibration")
 CALIB_TOLERANCE = 0.10
@@ -245,6 +317,8 @@ def build(res, plots, notes=()):
     if failures:
         blocks.append(("warn", "Failures in this run: " + "; ".join(map(str, failures)) +
                        ". Results that did complete are shown."))
+    blocks += answer_blocks(res)
+    blocks.append(("h2", "How to read this report"))
     blocks.append(("p", "Times are nanoseconds per operation, the median over rounds "
                    f"(rounds per benchmark: {', '.join(map(str, reps)) or DASH}). "
                    "Wall time is elapsed time; CPU time is the process's CPU over the same "

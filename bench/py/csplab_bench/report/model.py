@@ -15,6 +15,8 @@ instance is its name without the implementation: instances with the same key are
 
 import json
 
+from . import order
+
 NULL_IMPL = "null"  # harness overhead, never a winner
 GO_IMPL = "go"      # Go's own number, the reference
 BASE_IMPL = "pthread"
@@ -181,21 +183,25 @@ class Results:
             inst._finish()
 
     def prims(self):
-        return _ordered(i.prim for i in self.instances)
+        """Primitives in the report's fixed order (order.py)."""
+        return order.prims(i.prim for i in self.instances)
 
     def impls(self):
-        """Implementation names in run order, go and null last."""
-        names = _ordered(i.impl for i in self.instances)
-        tail = [n for n in (GO_IMPL, NULL_IMPL) if n in names]
-        return [n for n in names if n not in tail] + tail
+        """Implementation names in the report's fixed order (order.py: the registry's, go and
+        null last), whatever order the run measured them in."""
+        return order.impls(self.ctx, (i.impl for i in self.instances))
+
+    def family(self, impl):
+        return order.family_of(self.ctx, impl)
 
     def keys(self, prim=None):
-        """Row keys grouped by scenario in run order, each scenario's sweep in argument order."""
-        insts = [i for i in self.instances if prim is None or i.prim == prim]
-        scen_order = {s: n for n, s in enumerate(_ordered((i.prim, i.scenario) for i in insts))}
+        """Row keys by primitive (fixed order), scenario (by name), then arguments (numbers
+        numerically)."""
+        rank = {p: n for n, p in enumerate(self.prims())}
         seen = {}
-        for i in insts:
-            seen.setdefault(i.key, (scen_order[(i.prim, i.scenario)], _sort_args(i.args)))
+        for i in self.instances:
+            if prim is None or i.prim == prim:
+                seen.setdefault(i.key, (rank[i.prim], i.scenario, sort_args(i.args)))
         return sorted(seen, key=lambda k: seen[k])
 
     def by_key(self, key):
@@ -212,15 +218,6 @@ class Results:
             return None
 
 
-def _ordered(items):
-    out, seen = [], set()
-    for x in items:
-        if x not in seen:
-            seen.add(x)
-            out.append(x)
-    return out
-
-
-def _sort_args(args):
+def sort_args(args):
     return tuple((k, (0, v, "") if isinstance(v, (int, float)) else (1, 0, str(v)))
                  for k, v in args)

@@ -1,7 +1,10 @@
 """The report's plots, drawn by gnuplot from one generated script (kept as plots/plots.gp in the
 run directory, so a plot can be redrawn or restyled by hand).
 
-Two kinds, each written as PNG (pngcairo) and SVG:
+Three kinds, each written as PNG (pngcairo) and SVG:
+  - a latency scenario (its rows carry histograms, latency.py): the CDF of every sample, log x,
+    one line per implementation (Go's too when its side measured it), and its tail (the fraction
+    of samples above x, log y: a percentile curve), two plots per key;
   - a scenario with a `threads` argument: wall ns/op against thread count, one line per
     implementation with min-max error bars, a dotted vertical line at the machine's core count;
     one plot per combination of its other arguments;
@@ -17,7 +20,8 @@ import re
 import shutil
 import subprocess
 
-from . import palette
+from . import latency, palette
+from .model import sort_args
 
 LOG_SPAN = 30.0
 SIZE = "760,430"
@@ -162,6 +166,51 @@ def _bar_plot(p, clusters, data, impls):
     return lines + _footer(p)
 
 
+TAIL_FLOOR = 1e-5  # the tail plot's lowest fraction: the 99.999th percentile
+
+
+def _cdf_plot(p, series, impls, tail):
+    """series: {impl: [(ns, fraction)]}. tail: draw the fraction of samples above x on a log
+    y axis (a percentile curve: 0.01 is the 99th percentile, 0.001 the 99.9th) instead of the
+    CDF."""
+    names = [i for i in impls if i in series]
+    lines = []
+    for n, impl in enumerate(names):
+        lines.append(f"$C{n} << EOD")
+        for x, y in series[impl]:
+            y = max(1 - y, TAIL_FLOOR / 2) if tail else y  # a finished tail sits below the axis
+            lines.append(f"{_fmt(x)} {_fmt(y)}")
+        lines.append("EOD")
+    lines += _header(p, "fraction of samples > x, log scale" if tail else
+                     "fraction of samples \u2264 x")
+    lines += (["set logscale y 10", f"set yrange [{_fmt(TAIL_FLOOR)}:1.2]",
+               "set ytics ('1' 1, '0.1' 0.1, '0.01 (p99)' 0.01, '0.001 (p99.9)' 0.001, "
+               "'1e-4' 1e-4, '1e-5' 1e-5)"] if tail else
+              ["set yrange [0:1.02]", "set ytics 0.1"])
+    lines += ["set logscale x 10", "set format x '%.0s%c'", "set xlabel 'latency, ns (log scale)'",
+              "set key outside right top", "set grid xtics ytics lc rgb '#dddddd'"]
+    parts = [f"$C{n} using 1:2 with steps lw 2 dt {palette.dash(impl)} "
+             f"lc rgb {_q(palette.colour(impl))} title {_q(impl)}"
+             for n, impl in enumerate(names)]
+    lines.append("plot " + ", \\\n     ".join(parts))
+    return lines + _footer(p)
+
+
+def _cdf_plans(res, prim, impls, used):
+    out = []
+    for key in res.keys(prim):
+        series = {impl: latency.cdf(latency.histogram(i)) for impl, i in res.by_key(key).items()}
+        series = {k: v for k, v in series.items() if v}
+        if not series:
+            continue
+        p = Plot(_stem(key + "_cdf", used), prim, key + " - latency CDF", "cdf", [key])
+        out.append((p, _cdf_plot(p, series, impls, False)))
+        p = Plot(_stem(key + "_tail", used), prim, key + " - latency tail (percentiles)", "cdf",
+                 [key])
+        out.append((p, _cdf_plot(p, series, impls, True)))
+    return out
+
+
 def _triple(inst):
     w = inst.wall
     return (w.median, w.min if w.min is not None else w.median,
@@ -181,7 +230,11 @@ def plan(res):
             threaded = i.arg("threads") is not None
             g = (i.scenario, i.other_args("threads") if threaded else (), threaded)
             groups.setdefault(g, []).append(i)
-        for (scenario, others, threaded), members in groups.items():
+        out += _cdf_plans(res, prim, impls, used)
+        for (scenario, others, threaded), members in sorted(
+                groups.items(), key=lambda g: (g[0][0], sort_args(g[0][1]), g[0][2])):
+            if scenario in latency.WALL_SAYS_LITTLE:
+                continue  # its CDF is the result
             keys = sorted({i.key for i in members})
             if threaded:
                 title = "/".join([prim, scenario] + [f"{k}:{v}" for k, v in others])
@@ -193,9 +246,7 @@ def plan(res):
                 out.append((p, _line_plot(p, series, ncpu, impls)))
             else:
                 title = f"{prim}/{scenario}"
-                combos = sorted({i.args for i in members},
-                                key=lambda a: [(k, v if isinstance(v, (int, float)) else 0)
-                                               for k, v in a])
+                combos = sorted({i.args for i in members}, key=sort_args)
                 labels = [" ".join(f"{k}:{v}" for k, v in a) or scenario for a in combos]
                 data = {}
                 for i in members:

@@ -25,15 +25,18 @@ def fmt_p(p):
     return "p<.001" if p < 0.001 else f"p={p:.3f}".replace("0.", ".", 1)
 
 
+def fmt_times(r):
+    """A ratio as '1,234×', '0.85×' or '0.0012×'."""
+    return (f"{r:,.0f}" if r >= 100 else f"{r:.2f}" if r >= 0.01 else f"{r:.2g}") + "\u00d7"
+
+
 def fmt_ratio(v):
     """'0.85× p=.008' when significant, '≈1.02× p=.421' when not, '1.02× untested' with too few
     rounds; a dash without a ratio."""
     if v is None or v.ratio is None:
         return "\u2014"
-    r = v.ratio
-    text = f"{r:,.0f}" if r >= 100 else f"{r:.2f}" if r >= 0.01 else f"{r:.2g}"
     mark = "" if v.sign or not v.tested else "\u2248"
-    return f"{mark}{text}\u00d7 {fmt_p(v.p)}"
+    return f"{mark}{fmt_times(v.ratio)} {fmt_p(v.p)}"
 
 
 def fmt_interval(v):
