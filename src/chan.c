@@ -40,7 +40,7 @@ csp_chan *csp_chan_make_ops(const csp_chan_ops *ops, size_t elem_size, size_t ca
 	c->cap = cap;
 	int rc = ops->init(c->state, elem_size, cap);
 	if (rc != 0) {
-		free(c);
+		csp__obj_free(c);
 		errno = rc;
 		return NULL;
 	}
@@ -58,7 +58,7 @@ void csp_chan_free(csp_chan *c)
 		return;
 	if (c->ops->destroy)
 		c->ops->destroy(c->state);
-	free(c);
+	csp__obj_free(c);
 }
 
 void *csp_chan_self(csp_chan *c) { return c->state; }

@@ -35,8 +35,10 @@ struct csp_chan {
 	alignas(CSP_STATE_ALIGN) unsigned char state[];
 };
 
-/* A zeroed block of head + state bytes on a cache-line boundary, or NULL (errno ENOMEM). */
+/* A zeroed block of head + state bytes on a cache-line boundary, or NULL (errno ENOMEM);
+ * csp__obj_free gives it back (NULL: nothing). */
 void *csp__obj_alloc(size_t head, size_t state);
+void csp__obj_free(void *obj);
 
 /* The ops table of `impl` for `prim` (NULL: the default implementation), or NULL with errno
  * EINVAL and a message on stderr naming the unknown implementation. */

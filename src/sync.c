@@ -18,7 +18,7 @@ static void *obj_new(size_t head, const void *ops, size_t size, int (*init)(void
 	*(const void **)o = ops;
 	int rc = init(o + head);
 	if (rc != 0) {
-		free(o);
+		csp__obj_free(o);
 		errno = rc;
 		return NULL;
 	}
@@ -31,7 +31,7 @@ static void obj_free(void *o, size_t head, void (*destroy)(void *))
 		return;
 	if (destroy)
 		destroy((unsigned char *)o + head);
-	free(o);
+	csp__obj_free(o);
 }
 
 /* ---- Mutex ---------------------------------------------------------------------------------- */
