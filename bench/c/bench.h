@@ -101,6 +101,10 @@ void b_counter(bench_b *b, const char *name, double value, unsigned flags);
 /* Spawn fn(arg) as a task of the runtime under test; b_wait() waits for all of them. */
 void b_go(bench_b *b, csp_task_fn fn, void *arg);
 void b_wait(bench_b *b);
+/* Go's plain `go` where a port must not add b_go's bookkeeping (a WaitGroup shared by every
+ * task): a task b_wait does not wait for, so the body must know by itself when the task is done
+ * with anything the run frees. */
+void b_go_plain(bench_b *b, csp_task_fn fn, void *arg);
 
 /* Go's b.RunParallel: body(pb, arg) runs in b->procs tasks, each looping while b_next(pb);
  * together they do b->n iterations. Returns after all tasks finished.

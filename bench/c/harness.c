@@ -163,6 +163,16 @@ void b_go(bench_b *b, csp_task_fn fn, void *arg)
 	}
 }
 
+void b_go_plain(bench_b *b, csp_task_fn fn, void *arg)
+{
+	int rc = csp_go(fn, arg);
+	if (rc != 0) { /* as b_go */
+		fprintf(stderr, "csplab-bench: %s on '%s': cannot spawn a task: %s\n",
+			b->scenario->name, b->impl->name, strerror(rc));
+		exit(3);
+	}
+}
+
 void b_wait(bench_b *b)
 {
 	csp_wg_wait(b->wg);
