@@ -1,6 +1,6 @@
 /*
  * chan/pthread: Go's channel algorithm (impls/shared/gochan.c) on a pthread mutex per channel and
- * a mutex + condition variable per blocked operation.
+ * a parker (impls/shared/parker.h) that is a mutex + condition variable per blocked operation.
  */
 #include "../shared/gochan.h"
 
@@ -17,7 +17,7 @@ struct parker {
 	pthread_cond_t cv;
 	bool unparked; /* under mu */
 };
-_Static_assert(sizeof(struct parker) <= GOCHAN_PARKER_MAX, "parker too large");
+_Static_assert(sizeof(struct parker) <= PARKER_MAX, "parker too large");
 
 static pthread_condattr_t monotonic;
 static pthread_once_t monotonic_once = PTHREAD_ONCE_INIT;
@@ -28,9 +28,11 @@ static void monotonic_init(void)
 	pthread_condattr_setclock(&monotonic, CLOCK_MONOTONIC); /* csp_now()'s clock */
 }
 
-static void park_init(void *p)
+static void park_init(void *p, const char *reason, const void *obj)
 {
 	struct parker *k = p;
+	(void)reason;
+	(void)obj;
 	pthread_once(&monotonic_once, monotonic_init);
 	pthread_mutex_init(&k->mu, NULL);
 	pthread_cond_init(&k->cv, &monotonic);
@@ -72,16 +74,21 @@ static void unpark(void *p)
 	pthread_mutex_unlock(&k->mu);
 }
 
+/* No spin phase: this family's channel is the baseline that blocks at once. */
+static const struct parker_ops pthread_parker = {
+	.init = park_init,
+	.destroy = park_destroy,
+	.park = park,
+	.unpark = unpark,
+};
+
 static const struct gochan_sync pthread_sync = {
 	.lock_size = sizeof(pthread_mutex_t),
 	.lock_init = lock_init,
 	.lock_destroy = lock_destroy,
 	.lock = lock,
 	.unlock = unlock,
-	.park_init = park_init,
-	.park_destroy = park_destroy,
-	.park = park,
-	.unpark = unpark,
+	.parker = &pthread_parker,
 };
 
 static size_t chan_size(size_t elem_size, size_t cap)

@@ -166,7 +166,7 @@ void gochan_wake(const struct gochan_sync *y, struct waiter *w)
 {
 	CSP_PREEMPT(); /* claimed and filled, not yet unparked */
 	if (w)
-		y->unpark(w->sel->parker); /* the last touch: w may be gone once this returns */
+		y->parker->unpark(w->sel->parker); /* the last touch: w may be gone once this returns */
 }
 
 bool gochan_expired(int64_t deadline)
@@ -177,22 +177,23 @@ bool gochan_expired(int64_t deadline)
 /* Wait until a peer claims the sel (its case index) or the deadline passes (SEL_CANCELLED). */
 int gochan_sel_wait(const struct gochan_sync *y, struct sel *s, int64_t deadline)
 {
-	if (!y->park(s->parker, deadline)) {
+	if (!parker_wait(y->parker, s->parker, deadline)) {
 		int expected = SEL_WAITING;
 		CSP_PREEMPT(); /* timed out, not yet cancelled: a peer may claim first */
 		if (atomic_compare_exchange_strong(&s->state, &expected, SEL_CANCELLED))
 			return SEL_CANCELLED;
 		/* A peer claimed it as the deadline passed; its unpark is on the way. */
-		y->park(s->parker, CSP_FOREVER);
+		y->parker->park(s->parker, CSP_FOREVER);
 	}
 	return atomic_load(&s->state);
 }
 
-void gochan_sel_init(const struct gochan_sync *y, struct sel *s)
+void gochan_sel_init(const struct gochan_sync *y, struct sel *s, const char *reason,
+	const void *obj)
 {
 	atomic_init(&s->state, SEL_WAITING);
 	s->ok = false;
-	y->park_init(s->parker);
+	y->parker->init(s->parker, reason, obj);
 }
 
 /* Block one send or receive on c, whose lock the caller holds; releases it. */
@@ -200,7 +201,7 @@ static int block_one(struct gochan *c, int dir, void *elem, int64_t deadline)
 {
 	const struct gochan_sync *y = c->sync;
 	struct sel s;
-	gochan_sel_init(y, &s);
+	gochan_sel_init(y, &s, dir == CSP_SEND ? "chan send" : "chan receive", c);
 	struct waiter w = { .sel = &s, .elem = elem, .index = 0 };
 	struct waitq *q = dir == CSP_SEND ? &c->sendq : &c->recvq;
 	gochan_enqueue(q, &w);
@@ -213,7 +214,7 @@ static int block_one(struct gochan *c, int dir, void *elem, int64_t deadline)
 		gochan_unqueue(q, &w);
 		y->unlock(c->lock);
 	}
-	y->park_destroy(s.parker);
+	parker_destroy(y->parker, s.parker);
 	return r == SEL_CANCELLED ? CSP_TIMEOUT : s.ok ? CSP_OK : CSP_CLOSED;
 }
 
@@ -241,7 +242,8 @@ int gochan_init(const struct gochan_sync *sync, void *self, size_t elem_size, si
 void gochan_destroy(void *self)
 {
 	struct gochan *c = self;
-	c->sync->lock_destroy(c->lock);
+	if (c->sync->lock_destroy)
+		c->sync->lock_destroy(c->lock);
 }
 size_t gochan_waiting(void *self, int dir)
 {

@@ -2,39 +2,30 @@
  * gochan: Go's channel algorithm (runtime/chan.go and runtime/select.go), written once and shared
  * by the families that differ only in how they lock a channel and park a blocked task.
  *
- * A family supplies a struct gochan_sync: a lock (pthread mutex, futex lock, spin lock, ...) and a
- * parker (condition variable, futex word, coroutine park). The algorithm — ring buffer, FIFO wait
- * queues, direct hand-off to a parked peer, select with one waiter per case sharing one claim
- * word — lives in gochan.c. See that file for the invariants.
+ * A family supplies a struct gochan_sync: the channel lock (pthread mutex, futex lock, spin lock,
+ * ...) and a pointer to its parker (parker.h, the one parking interface of the shared Go
+ * algorithms: futex word, condition variable, coroutine park). The algorithm — ring buffer, FIFO
+ * wait queues, direct hand-off to a parked peer, select with one waiter per case sharing one
+ * claim word — lives in gochan.c. See that file for the invariants.
  */
 #ifndef CSPLAB_IMPLS_SHARED_GOCHAN_H
 #define CSPLAB_IMPLS_SHARED_GOCHAN_H
+
+#include "parker.h"
 
 #include <csplab/impl.h>
 #include <stdalign.h>
 #include <stdatomic.h>
 
-/* Bytes a parker may use; a family checks its parker fits with a static assertion. */
-#define GOCHAN_PARKER_MAX 128
-
 struct gochan_sync {
 	size_t lock_size; /* bytes of the channel lock; at most 64 */
 	int (*lock_init)(void *lock);
-	void (*lock_destroy)(void *lock);
+	void (*lock_destroy)(void *lock); /* optional */
 	void (*lock)(void *lock);
 	void (*unlock)(void *lock);
-
-	/*
-	 * Parking one blocked operation. park_init prepares a parker (not yet unparked).
-	 * park(p, deadline) returns true once unpark(p) has been called (possibly before park was),
-	 * false if the deadline passed first; it never returns true spuriously. unpark is called
-	 * at most once per park_init, by another task, and must not touch the parker after the
-	 * parked task can observe it: the parker lives on the parked task's stack.
-	 */
-	void (*park_init)(void *p);
-	void (*park_destroy)(void *p);
-	bool (*park)(void *p, int64_t deadline);
-	void (*unpark)(void *p);
+	/* How one blocked operation (a send, a receive, a whole select) waits: gochan parks it
+	 * with parker_wait() and never while holding a channel lock. */
+	const struct parker_ops *parker;
 };
 
 /* Channel state for csp_chan_ops: use these from a family's ops table. */

@@ -17,7 +17,7 @@
 struct sel {
 	_Atomic int state; /* SEL_WAITING, then the fired case index or SEL_CANCELLED */
 	bool ok;           /* written by the claimer: a value moved (false: channel closed) */
-	alignas(16) unsigned char parker[GOCHAN_PARKER_MAX];
+	alignas(16) unsigned char parker[PARKER_MAX];
 };
 
 struct waiter {
@@ -56,7 +56,9 @@ bool gochan_recv_now(struct gochan *c, void *elem, int *st, struct waiter **wake
 /* Parking. */
 void gochan_wake(const struct gochan_sync *y, struct waiter *w); /* w may be NULL */
 bool gochan_expired(int64_t deadline);
-void gochan_sel_init(const struct gochan_sync *y, struct sel *s);
+/* reason and obj: what the task will wait on, for the parker's diagnostics */
+void gochan_sel_init(const struct gochan_sync *y, struct sel *s, const char *reason,
+	const void *obj);
 /* Until a peer claims s (returns its case index) or the deadline passes (SEL_CANCELLED). */
 int gochan_sel_wait(const struct gochan_sync *y, struct sel *s, int64_t deadline);
 

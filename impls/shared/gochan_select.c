@@ -83,7 +83,7 @@ static int select_block(csp_case *cases, struct gc_case *byaddr, size_t m, int64
 {
 	const struct gochan_sync *y = byaddr[0].c->sync;
 	struct sel s;
-	gochan_sel_init(y, &s);
+	gochan_sel_init(y, &s, "select", NULL);
 	for (size_t k = 0; k < m; k++) { /* pass 2: a waiter on every channel */
 		int i = byaddr[k].index;
 		ws[k] = (struct waiter){ .sel = &s, .elem = cases[i].buf, .index = i };
@@ -101,7 +101,7 @@ static int select_block(csp_case *cases, struct gc_case *byaddr, size_t m, int64
 		gochan_unqueue(cases[i].dir == CSP_SEND ? &c->sendq : &c->recvq, &ws[k]);
 		y->unlock(c->lock);
 	}
-	y->park_destroy(s.parker);
+	parker_destroy(y->parker, s.parker);
 	if (r == SEL_CANCELLED)
 		return CSP_SELECT_TIMEOUT;
 	cases[r].ok = s.ok;
