@@ -65,11 +65,6 @@ static const struct gochan_sync coro_sync = {
 	.parker = &coro_parker,
 };
 
-static size_t chan_size(size_t elem_size, size_t cap)
-{
-	return gochan_size(&coro_sync, elem_size, cap);
-}
-
 static int chan_init(void *self, size_t elem_size, size_t cap)
 {
 	return gochan_init(&coro_sync, self, elem_size, cap);
@@ -77,14 +72,7 @@ static int chan_init(void *self, size_t elem_size, size_t cap)
 
 static const csp_chan_ops chan_coro = {
 	.info = { "coro", "coro", "Go's chan.go algorithm parking coroutines", 0 },
-	.size = chan_size,
 	.init = chan_init,
-	.destroy = gochan_destroy,
-	.send = gochan_send,
-	.recv = gochan_recv,
-	.close = gochan_close,
-	.len = gochan_len,
-	.select = gochan_select,
-	.waiting = gochan_waiting,
+	GOCHAN_OPS,
 };
 CSP_REGISTER(chan, chan_coro);

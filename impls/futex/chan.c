@@ -24,11 +24,6 @@ static const struct gochan_sync futex_sync = {
 	.parker = &futex_parker,
 };
 
-static size_t chan_size(size_t elem_size, size_t cap)
-{
-	return gochan_size(&futex_sync, elem_size, cap);
-}
-
 static int chan_init(void *self, size_t elem_size, size_t cap)
 {
 	return gochan_init(&futex_sync, self, elem_size, cap);
@@ -36,14 +31,7 @@ static int chan_init(void *self, size_t elem_size, size_t cap)
 
 static const csp_chan_ops chan_futex = {
 	.info = { "futex", "futex", "Go's chan.go algorithm on a futex lock and futex parkers", 0 },
-	.size = chan_size,
 	.init = chan_init,
-	.destroy = gochan_destroy,
-	.send = gochan_send,
-	.recv = gochan_recv,
-	.close = gochan_close,
-	.len = gochan_len,
-	.select = gochan_select,
-	.waiting = gochan_waiting,
+	GOCHAN_OPS,
 };
 CSP_REGISTER(chan, chan_futex);

@@ -91,11 +91,6 @@ static const struct gochan_sync pthread_sync = {
 	.parker = &pthread_parker,
 };
 
-static size_t chan_size(size_t elem_size, size_t cap)
-{
-	return gochan_size(&pthread_sync, elem_size, cap);
-}
-
 static int chan_init(void *self, size_t elem_size, size_t cap)
 {
 	return gochan_init(&pthread_sync, self, elem_size, cap);
@@ -103,14 +98,7 @@ static int chan_init(void *self, size_t elem_size, size_t cap)
 
 static const csp_chan_ops chan_pthread = {
 	.info = { "pthread", "pthread", "Go's chan.go algorithm on pthread mutexes and condvars", 0 },
-	.size = chan_size,
 	.init = chan_init,
-	.destroy = gochan_destroy,
-	.send = gochan_send,
-	.recv = gochan_recv,
-	.close = gochan_close,
-	.len = gochan_len,
-	.select = gochan_select,
-	.waiting = gochan_waiting,
+	GOCHAN_OPS,
 };
 CSP_REGISTER(chan, chan_pthread);

@@ -256,9 +256,8 @@ static int block_one(struct gochan *c, int dir, void *elem, int64_t deadline)
 
 /* ---- Operations ----------------------------------------------------------------------------- */
 
-size_t gochan_size(const struct gochan_sync *sync, size_t elem_size, size_t cap)
+size_t gochan_size(size_t elem_size, size_t cap)
 {
-	(void)sync;
 	return csp_chan_state_size(sizeof(struct gochan), elem_size, cap); /* SIZE_MAX beyond */
 }
 

@@ -28,8 +28,8 @@ struct gochan_sync {
 	const struct parker_ops *parker;
 };
 
-/* Channel state for csp_chan_ops: use these from a family's ops table. */
-size_t gochan_size(const struct gochan_sync *sync, size_t elem_size, size_t cap);
+/* Channel state for csp_chan_ops: use these from a family's ops table (GOCHAN_OPS below). */
+size_t gochan_size(size_t elem_size, size_t cap);
 int gochan_init(const struct gochan_sync *sync, void *self, size_t elem_size, size_t cap);
 void gochan_destroy(void *self);
 int gochan_send(void *self, const void *elem, int64_t deadline);
@@ -38,5 +38,12 @@ int gochan_close(void *self);
 size_t gochan_len(void *self);
 size_t gochan_waiting(void *self, int dir); /* csp_chan_ops.waiting */
 int gochan_select(csp_case *cases, size_t n, int64_t deadline);
+
+/* The members of a csp_chan_ops that every gochan channel shares; a family's table adds its
+ * .info and an .init that passes its struct gochan_sync to gochan_init. */
+#define GOCHAN_OPS                                                                         \
+	.size = gochan_size, .destroy = gochan_destroy, .send = gochan_send,               \
+	.recv = gochan_recv, .close = gochan_close, .len = gochan_len,                     \
+	.select = gochan_select, .waiting = gochan_waiting
 
 #endif /* CSPLAB_IMPLS_SHARED_GOCHAN_H */
