@@ -1,11 +1,8 @@
-/* The coro family's parker (impls/shared/parker.h) and runtime registration: coroutines park on
- * a coro_waiter; threads outside the scheduler sleep on its futex word. */
-#define _GNU_SOURCE
+/* The coro family's parker (impls/shared/parker.h), used by its mutex, RW lock, waitgroup and
+ * channel: coroutines park on a coro_waiter; threads outside the scheduler sleep on its futex
+ * word. No spin phase: an unpark puts the task on the waker's "run next" slot, so a switch, not
+ * a spin, is the cheap wait here. */
 #include "parker.h"
-
-#include <errno.h>
-#include <sched.h>
-#include <time.h>
 
 _Static_assert(sizeof(struct coro_waiter) <= PARKER_MAX, "coro_waiter too large for a parker");
 
@@ -36,34 +33,3 @@ const struct parker_ops coro_parker = {
 	.unpark = unpark,
 	.may_spin = may_spin,
 };
-
-/* ---- The task runtime ------------------------------------------------------------------------ */
-
-static void coro_sleep(csp_duration d)
-{
-	if (!coro_self()) { /* a thread outside the scheduler */
-		struct timespec ts = { d / CSP_SECOND, d % CSP_SECOND };
-		if (d <= 0)
-			sched_yield();
-		else
-			while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
-				;
-		return;
-	}
-	if (d <= 0) {
-		coro_yield();
-		return;
-	}
-	struct coro_waiter w;
-	coro_waiter_init(&w, "sleep", NULL);
-	coro_waiter_park(&w, csp_deadline_after(d)); /* nobody unparks it: the timer ends it */
-}
-
-const csp_runtime_ops coro_runtime = {
-	.name = "coro",
-	.family = "coro",
-	.spawn = coro_spawn,
-	.yield = coro_yield,
-	.sleep = coro_sleep,
-};
-CSP_REGISTER_RUNTIME(coro_runtime);

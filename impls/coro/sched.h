@@ -71,7 +71,7 @@ void coro_wake_idle(void);
  * Reports and aborts if every task has been parked for the grace period; otherwise returns the
  * deadline until which that worker should sleep before checking again (CSP_FOREVER: no suspicion). */
 int64_t coro_deadlock_check(void);
-/* Task accounting it uses (sched.c). */
+/* Task accounting it uses (task.c). */
 void coro_dump_tasks(int fd);
 long coro_live_tasks(void);
 long coro_parked_tasks(void);

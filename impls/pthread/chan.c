@@ -1,6 +1,6 @@
 /*
  * chan/pthread: Go's channel algorithm (impls/shared/gochan.c) on a pthread mutex per channel and
- * a mutex + condition variable per blocked operation.
+ * a parker (impls/shared/parker.h) that is a mutex + condition variable per blocked operation.
  */
 #include "../shared/gochan.h"
 
@@ -17,7 +17,7 @@ struct parker {
 	pthread_cond_t cv;
 	bool unparked; /* under mu */
 };
-_Static_assert(sizeof(struct parker) <= GOCHAN_PARKER_MAX, "parker too large");
+_Static_assert(sizeof(struct parker) <= PARKER_MAX, "parker too large");
 
 static pthread_condattr_t monotonic;
 static pthread_once_t monotonic_once = PTHREAD_ONCE_INIT;
@@ -28,9 +28,11 @@ static void monotonic_init(void)
 	pthread_condattr_setclock(&monotonic, CLOCK_MONOTONIC); /* csp_now()'s clock */
 }
 
-static void park_init(void *p)
+static void park_init(void *p, const char *reason, const void *obj)
 {
 	struct parker *k = p;
+	(void)reason;
+	(void)obj;
 	pthread_once(&monotonic_once, monotonic_init);
 	pthread_mutex_init(&k->mu, NULL);
 	pthread_cond_init(&k->cv, &monotonic);
@@ -72,22 +74,22 @@ static void unpark(void *p)
 	pthread_mutex_unlock(&k->mu);
 }
 
+/* No spin phase: this family's channel is the baseline that blocks at once. */
+static const struct parker_ops pthread_parker = {
+	.init = park_init,
+	.destroy = park_destroy,
+	.park = park,
+	.unpark = unpark,
+};
+
 static const struct gochan_sync pthread_sync = {
 	.lock_size = sizeof(pthread_mutex_t),
 	.lock_init = lock_init,
 	.lock_destroy = lock_destroy,
 	.lock = lock,
 	.unlock = unlock,
-	.park_init = park_init,
-	.park_destroy = park_destroy,
-	.park = park,
-	.unpark = unpark,
+	.parker = &pthread_parker,
 };
-
-static size_t chan_size(size_t elem_size, size_t cap)
-{
-	return gochan_size(&pthread_sync, elem_size, cap);
-}
 
 static int chan_init(void *self, size_t elem_size, size_t cap)
 {
@@ -96,14 +98,7 @@ static int chan_init(void *self, size_t elem_size, size_t cap)
 
 static const csp_chan_ops chan_pthread = {
 	.info = { "pthread", "pthread", "Go's chan.go algorithm on pthread mutexes and condvars", 0 },
-	.size = chan_size,
 	.init = chan_init,
-	.destroy = gochan_destroy,
-	.send = gochan_send,
-	.recv = gochan_recv,
-	.close = gochan_close,
-	.len = gochan_len,
-	.select = gochan_select,
-	.waiting = gochan_waiting,
+	GOCHAN_OPS,
 };
 CSP_REGISTER(chan, chan_pthread);

@@ -8,6 +8,10 @@
  * that claims the sel performs exactly that case. Pass 3, after waking, withdraws the waiters no
  * peer took. A deadline that passes first cancels the claim word instead.
  *
+ * A select with a default (deadline CSP_POLL) over a single channel is that channel's
+ * non-blocking operation, and takes its lock-free fast path first (gochan.c, "Fast paths"), as
+ * Go's compiler makes it selectnbsend/selectnbrecv. Over several channels it takes the locks.
+ *
  * Progress: blocking (the channel locks).
  */
 #include "gochan_internal.h"
@@ -83,7 +87,7 @@ static int select_block(csp_case *cases, struct gc_case *byaddr, size_t m, int64
 {
 	const struct gochan_sync *y = byaddr[0].c->sync;
 	struct sel s;
-	gochan_sel_init(y, &s);
+	gochan_sel_init(y, &s, "select", NULL);
 	for (size_t k = 0; k < m; k++) { /* pass 2: a waiter on every channel */
 		int i = byaddr[k].index;
 		ws[k] = (struct waiter){ .sel = &s, .elem = cases[i].buf, .index = i };
@@ -101,14 +105,49 @@ static int select_block(csp_case *cases, struct gc_case *byaddr, size_t m, int64
 		gochan_unqueue(cases[i].dir == CSP_SEND ? &c->sendq : &c->recvq, &ws[k]);
 		y->unlock(c->lock);
 	}
-	y->park_destroy(s.parker);
+	parker_destroy(y->parker, s.parker);
 	if (r == SEL_CANCELLED)
 		return CSP_SELECT_TIMEOUT;
 	cases[r].ok = s.ok;
 	return r;
 }
 
-int gochan_select(csp_case *cases, size_t n, int64_t deadline)
+/* A select with a default over exactly one channel, decided by the fast path: true with *r set
+ * (CSP_SELECT_TIMEOUT for "not ready", or the case index of a receive from a closed empty
+ * channel); false: take the locks. */
+static bool select_polled(csp_case *cases, size_t n, int *r)
+{
+	size_t one = n;
+	for (size_t i = 0; i < n; i++) {
+		if (!cases[i].ch)
+			continue;
+		if (one != n)
+			return false; /* two channel cases: no single moment to observe */
+		one = i;
+	}
+	if (one == n)
+		return false;
+	csp_case *k = &cases[one];
+	struct gochan *c = csp_chan_self(k->ch);
+	int st;
+	if (k->dir == CSP_SEND) {
+		if (!gochan_send_fails(c))
+			return false;
+		st = CSP_TIMEOUT;
+	} else if (!gochan_recv_polled(c, k->buf, &st)) {
+		return false;
+	}
+	if (st == CSP_CLOSED) {
+		k->ok = false;
+		*r = (int)one;
+	} else {
+		*r = CSP_SELECT_TIMEOUT;
+	}
+	return true;
+}
+
+/* The select under the locks (passes 1 to 3). Out of line: its frame holds the case arrays. */
+static __attribute__((noinline)) int select_locked(csp_case *cases, size_t n, int64_t deadline)
 {
 	struct gc_case small[2 * SELECT_STACK_CASES];
 	struct waiter small_w[SELECT_STACK_CASES];
@@ -155,4 +194,12 @@ int gochan_select(csp_case *cases, size_t n, int64_t deadline)
 		free(ws);
 	}
 	return r;
+}
+
+int gochan_select(csp_case *cases, size_t n, int64_t deadline)
+{
+	int polled;
+	if (deadline == CSP_POLL && select_polled(cases, n, &polled))
+		return polled;
+	return select_locked(cases, n, deadline);
 }

@@ -24,9 +24,8 @@ void gosema_acquire(struct gosema *s, const struct parker_ops *p, bool lifo, con
 	}
 	fxlock_unlock(&s->lock);
 	CSP_PREEMPT(); /* queued, not yet parked: a release may come first */
-	p->park(w.parker, CSP_FOREVER); /* returns only once release handed us the unit */
-	if (p->destroy)
-		p->destroy(w.parker);
+	parker_wait(p, w.parker, CSP_FOREVER); /* returns only once release handed us the unit */
+	parker_destroy(p, w.parker);
 }
 
 void gosema_release(struct gosema *s, const struct parker_ops *p)
