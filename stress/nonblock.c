@@ -140,8 +140,9 @@ stop:
 		free_round(x);
 }
 
-const struct scenario nonblock_scenarios[] = {
+static const struct scenario nonblock_scenarios[] = {
 	{ .name = "chan-nonblock-close", .prim = CSP_PRIM_CHAN, .body = chan_nonblock_close,
 		.what = "a try-receive racing close and a receive never finds a ready channel empty" },
 	{ .name = NULL },
 };
+S_REGISTER(nonblock_scenarios);
