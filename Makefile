@@ -12,11 +12,13 @@
 #                  (default 1) per scenario and load; make stress-<build> for one build
 #   make stress-long  the stress suite's long profile (release build): 30 s per run, 3 passes
 #   make mutants   every mutant through every check (release + TSan); writes docs/kill-matrix.md
-#                  (MUTANTS_LONG=1: the long stress profile too, a column of the matrix)
+#                  (MUTANTS_LONG=1: the long stress profile too, a column of the matrix). make
+#                  test runs a CI-sized mutant check too (ctest label "mutants", mode ci), as it
+#                  runs a CI-sized stress run (label "stress"); TEST_EXCLUDE='^(stress|mutants)$$'
+#                  leaves both out
 #   make coverage  line and branch coverage of src/ and impls/ by the conformance and stress
 #                  suites (build/coverage; gcovr): build/coverage/coverage.txt and .html
-#                  (not yet part of make test: TEST_EXCLUDE= includes the ctest labels
-#                  "stress" and "mutants" there)
+#                  (not part of make test)
 #
 # Options on any of them (README has the table of every knob; a bad value stops make, exit 2,
 # before anything runs):

@@ -21,6 +21,10 @@ only ThreadSanitizer can see), its checks in order until the first kill, within 
 --mode full: every mutant in every given build, each column run to its own first kill: the
 kill matrix then shows what each check catches on its own.
 
+What killed a mutant comes from the binaries' last line, their machine-readable result
+(harness/hx.h: the first failing test or run, why — check, hang, race, crash — and its
+message); no other output is read.
+
 Exit status: 0 when every mutant that ran was caught, 1 otherwise, 2 on a usage or build error.
 """
 import argparse
@@ -137,12 +141,9 @@ def run(cmd, timeout, env=None):
         return "timeout", out, time.monotonic() - t0
 
 
-def is_tsan(out):
-    return "WARNING: ThreadSanitizer:" in out
-
-
 def result(out):
-    """The run's machine-readable result: the last `csplab-result: {json}` line, or None."""
+    """The run's machine-readable result: the last `csplab-result: {json}` line (harness/hx.h),
+    or None. Nothing else of a run's output is read."""
     for line in reversed(out.splitlines()):
         if line.startswith("csplab-result: "):
             try:
@@ -152,9 +153,17 @@ def result(out):
     return None
 
 
-def first(pattern, out, default=""):
-    m = re.search(pattern, out, re.M)
-    return m.group(1).strip() if m else default
+def kill(check, name, rc, out, secs, cmd):
+    """A kill dict from a failed run's result line; name(first) gives the cell's name."""
+    res = result(out)
+    if rc == "timeout":
+        first, how, why = None, "no result within the time bound", "hang"
+    elif res is None or res.get("status") != "fail":
+        first, how, why = None, f"exit status {rc} without a failing result line", "crash"
+    else:
+        first, how, why = res.get("first"), res.get("message") or "", res.get("why")
+    return {"check": check, "name": name(first), "tsan": why == "race", "why": why,
+            "how": how, "secs": secs, "cmd": " ".join(cmd)}
 
 
 def conformance(b, mid, h, budget):
@@ -165,17 +174,9 @@ def conformance(b, mid, h, budget):
     rc, out, secs = run(cmd, budget, env)
     if rc in (0, 77):
         return None
-    tests = re.findall(r"^\[ RUN      \] \S+/(\w+)\s*$", out, re.M)
-    test = tests[-1] if tests else "?"
-    if rc == "timeout":
-        how = "no result within the time bound"
-    elif is_tsan(out):
-        how = "ThreadSanitizer: " + first(r"WARNING: ThreadSanitizer: ([^(\n]*)", out)
-    else:
-        how = first(r"^ERROR: \S+ on '[^']*': (.*)$", out) or first(r"^(fatal error: .*)$", out) \
-            or f"exit status {rc}"
-    return {"check": "conformance", "name": test, "tsan": is_tsan(out), "how": how,
-            "secs": secs, "cmd": " ".join(cmd)}
+    # first: "<prim>/<impl>/<test>"
+    return kill("conformance", lambda first: first.rsplit("/", 1)[-1] if first else "?",
+                rc, out, secs, cmd)
 
 
 def stress_runs(b, h):
@@ -224,23 +225,7 @@ def stress(b, mid, h, budget, runs, seconds=None, seed=None):
         if rc in (0, 77):
             continue
         name = scenario + {"normal": "", "over": "/oversub", "det": "/det", "pct": "/pct"}[load]
-        res = result(out)  # the binary's own result line (stress/runner.c)
-        kind = res.get("kind") if res and res.get("status") == "fail" else None
-        if rc == "timeout":
-            how = "no result within the time bound"
-        elif kind == "tsan" or is_tsan(out):
-            # TSan's own report heading names the race kind
-            how = "ThreadSanitizer: " + first(r"WARNING: ThreadSanitizer: ([^(\n]*)", out)
-        elif kind == "hang":
-            how = res["message"]
-        elif kind == "check":
-            how = res["message"]
-        else:  # a crash: the sanitizer's or the fatal error's own first line says what
-            how = first(r"^(fatal error: .*)$", out) \
-                or first(r"^(AddressSanitizer.*|.*runtime error: .*)$", out) \
-                or (res or {}).get("message") or f"exit status {rc}"
-        return {"check": "stress", "name": name, "tsan": kind == "tsan" or is_tsan(out),
-                "how": how, "secs": secs_total, "cmd": " ".join(cmd)}
+        return kill("stress", lambda first: name, rc, out, secs_total, cmd)
     return None
 
 

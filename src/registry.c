@@ -32,9 +32,7 @@ const char *csp_prop_name(unsigned prop)
 	case CSP_PROP_OWNED: return "owned";
 	case CSP_PROP_READERS_MAY_STARVE: return "readers-may-starve";
 	case CSP_PROP_WAITERS_UNORDERED: return "waiters-unordered";
-	case CSP_PROP_NULL: return "null";
-	case CSP_PROP_BROKEN: return "broken";
-	default: return "?";
+	default: return prop & CSP_PROPS_HARNESS ? "harness-only" : "?";
 	}
 }
 
@@ -74,7 +72,9 @@ static const char *missing_member(enum csp_prim prim, const void *ops)
 	}
 }
 
-/* Families in the order reports list them; others follow, alphabetically. */
+/* Families in the order reports list them; others follow, alphabetically. This list is that
+ * order's one owner: the registry iterates in it, so `make list`, the suites and csplab-bench
+ * print implementations in it, and a report should take its order from those listings. */
 static int family_rank(const char *family)
 {
 	static const char *const order[] = { "pthread", "futex", "lockfree", "coro", "ck" };

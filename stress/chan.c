@@ -374,10 +374,11 @@ stop:
 		csp_chan_free(x->c);
 }
 
-const struct scenario chan_scenarios[] = {
+static const struct scenario chan_scenarios[] = {
 	{ .name = "chan-mpmc", .prim = CSP_PRIM_CHAN, .body = chan_mpmc,
 		.what = "exactly-once, per-producer FIFO, len <= cap, close drains; caps 0, 1, 8, 1024" },
 	{ .name = "chan-close-race", .prim = CSP_PRIM_CHAN, .body = chan_close_race,
 		.what = "close wakes every blocked sender and receiver; buffered values drain first" },
 	{ .name = NULL },
 };
+S_REGISTER(chan_scenarios);

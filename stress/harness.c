@@ -33,23 +33,15 @@ bool s_running(stask *t)
 
 void s_fail_at(sctx *s, const char *file, int line, const char *fmt, ...)
 {
-	int expected = 0;
-	if (!atomic_compare_exchange_strong(&s->failed, &expected, 1))
-		return; /* keep the first failure */
-	const char *base = strrchr(file, '/');
 	/* relaxed: a static string, for the message */
 	const char *phase = atomic_load_explicit(&s->phase, memory_order_relaxed);
-	int n = snprintf(s->msg, sizeof s->msg, "%s%s%s:%d: ", phase ? phase : "",
-		phase ? ": " : "", base ? base + 1 : file, line);
+	char prefix[128] = "";
+	if (phase)
+		snprintf(prefix, sizeof prefix, "%s: ", phase);
 	va_list ap;
 	va_start(ap, fmt);
-	if (n > 0 && (size_t)n < sizeof s->msg) {
-		s->msg_at = n;
-		vsnprintf(s->msg + n, sizeof s->msg - (size_t)n, fmt, ap);
-	}
+	hx_fail_v(&s->first, HX_WHY_CHECK, prefix, file, line, fmt, ap);
 	va_end(ap);
-	/* release: the runner reads msg after seeing msg_ready (acquire) */
-	atomic_store_explicit(&s->msg_ready, 1, memory_order_release);
 }
 
 void s_note(sctx *s, const char *fmt, ...)

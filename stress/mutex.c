@@ -225,7 +225,7 @@ static void mutex_starvation(sctx *s)
 			(long long)x->w.worst_overtakes);
 }
 
-const struct scenario mutex_scenarios[] = {
+static const struct scenario mutex_scenarios[] = {
 	{ .name = "mutex-torture", .prim = CSP_PRIM_MUTEX, .body = mutex_torture,
 		.what = "exclusion, exact counter, trylock by the holder fails, per-task counts" },
 	{ .name = "mutex-starvation", .prim = CSP_PRIM_MUTEX, .body = mutex_starvation,
@@ -234,3 +234,4 @@ const struct scenario mutex_scenarios[] = {
 		.timed = true },
 	{ .name = NULL },
 };
+S_REGISTER(mutex_scenarios);

@@ -295,7 +295,7 @@ stop:
 			csp_chan_free(x->c[i]);
 }
 
-const struct scenario nonblock_scenarios[] = {
+static const struct scenario nonblock_scenarios[] = {
 	{ .name = "chan-nonblock-close", .prim = CSP_PRIM_CHAN, .body = chan_nonblock_close,
 		.what = "a try-receive racing close and a receive never finds a ready channel empty" },
 	{ .name = "chan-nonblock-close-sync", .prim = CSP_PRIM_CHAN, .body = chan_nonblock_close_sync,
@@ -303,3 +303,4 @@ const struct scenario nonblock_scenarios[] = {
 			"sender, or closed, not ready" },
 	{ .name = NULL },
 };
+S_REGISTER(nonblock_scenarios);

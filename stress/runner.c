@@ -26,120 +26,23 @@
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#ifdef CSPLAB_SANITIZED
-#include <sanitizer/common_interface_defs.h>
-#endif
-
 #ifndef CSPLAB_STRESS_LAUNCHER
 #define CSPLAB_STRESS_LAUNCHER ""
 #endif
 
-static const struct scenario *const tables[] = {
-	mutex_scenarios, rwlock_scenarios, waitgroup_scenarios, chan_scenarios, nonblock_scenarios,
-	select_scenarios,
-};
+hx_suite stress_suite = { .name = "stress" };
 
 static char run_name[256];  /* stress/<prim>/<impl>/<scenario> */
 static char replay[6144];    /* the command that reruns this run */
-static char fail_line[6656]; /* preformatted for the signal and sanitizer hooks */
-static char result_crash[512], result_tsan[512]; /* their result lines (see result_line) */
-static _Atomic int tsan_reports;
-
-static void say(const char *s)
-{
-	(void)!write(STDERR_FILENO, s, strlen(s));
-}
-
-/* The run's machine-readable result, the last line it prints (scripts/mutants.py reads it):
- *   csplab-result: {"run":"stress/...","status":"pass|fail|absent","kind":K,"seed":"0x...",
- *                   "message":M}
- * kind (failures only): "check" (a scenario's check), "hang" (the watchdog), "tsan" (a
- * ThreadSanitizer report), "crash" (a signal, a fatal error or another sanitizer's report);
- * message: the first failure, JSON-escaped. */
-static void result_line(char *out, size_t n, const char *status, const char *kind,
-	uint64_t seed, const char *message)
-{
-	char esc[1200];
-	size_t j = 0;
-	for (const char *p = message; *p && j + 7 < sizeof esc; p++) {
-		unsigned char ch = (unsigned char)*p;
-		if (ch == '"' || ch == '\\') {
-			esc[j++] = '\\';
-			esc[j++] = (char)ch;
-		} else if (ch < 0x20) {
-			j += (size_t)snprintf(esc + j, sizeof esc - j, "\\u%04x", ch);
-		} else {
-			esc[j++] = (char)ch;
-		}
-	}
-	esc[j] = '\0';
-	snprintf(out, n,
-		"csplab-result: {\"run\":\"%s\",\"status\":\"%s\",\"kind\":\"%s\",\"seed\":"
-		"\"0x%016llx\",\"message\":\"%s\"}\n",
-		run_name, status, kind, (unsigned long long)seed, esc);
-}
-
-static void print_result(const char *status, const char *kind, uint64_t seed, const char *msg)
-{
-	char line[1600];
-	result_line(line, sizeof line, status, kind, seed, msg);
-	fflush(stdout);
-	say(line);
-}
-
-/* ---- Hooks that name the run when it dies -------------------------------------------------- */
-
-static void on_signal(int sig)
-{
-	say(fail_line);
-	say(result_crash);
-	signal(sig, SIG_DFL);
-	raise(sig);
-}
-
-#ifdef CSPLAB_TSAN
-/* ThreadSanitizer calls this after printing each report (before halting, if it halts). */
-void __tsan_on_report(void *report);
-void __tsan_on_report(void *report)
-{
-	(void)report;
-	atomic_fetch_add(&tsan_reports, 1);
-	say(fail_line);
-	say(result_tsan);
-}
-#endif
-
-#ifdef CSPLAB_SANITIZED
-static void on_sanitizer_death(void)
-{
-	say(fail_line);
-	say(atomic_load(&tsan_reports) ? result_tsan : result_crash);
-}
-#endif
-
-static void install_hooks(void)
-{
-	signal(SIGABRT, on_signal);
-#ifndef CSPLAB_ASAN /* AddressSanitizer reports these itself, then calls the death callback */
-	signal(SIGSEGV, on_signal);
-	signal(SIGBUS, on_signal);
-	signal(SIGFPE, on_signal);
-	signal(SIGILL, on_signal);
-#endif
-#ifdef CSPLAB_SANITIZED
-	__sanitizer_set_death_callback(on_sanitizer_death);
-#endif
-}
 
 /* ---- Options --------------------------------------------------------------------------------- */
 
-/* why == NULL: --help, the usage on stdout and exit 0; otherwise the reason and EXIT_USAGE. */
+/* why == NULL: --help, the usage on stdout and exit 0; otherwise the reason and HX_EXIT_USAGE. */
 static _Noreturn void usage(const char *why)
 {
 	FILE *to = why ? stderr : stdout;
@@ -171,7 +74,7 @@ static _Noreturn void usage(const char *why)
 		"this program: STRESS_SECONDS, STRESS_SEEDS, STRESS_CHAOS; the coro family's\n"
 		"CSPLAB_CORO_* settings (docs/coro.md).\n"
 		"Exit: 0 passed, 1 a check failed, 2 bad usage, 3 hang, 77 absent or exempt.\n");
-	exit(why ? EXIT_USAGE : EXIT_PASS);
+	exit(why ? HX_EXIT_USAGE : HX_EXIT_PASS);
 }
 
 static void parse(int argc, char **argv, struct options *o)
@@ -217,7 +120,7 @@ static void parse(int argc, char **argv, struct options *o)
 			o->seeded = true;
 			break;
 		case 'h': usage(NULL);
-		case 'V': printf("csplab-stress (csplab) %s\n", CSPLAB_VERSION); exit(EXIT_PASS);
+		case 'V': printf("csplab-stress (csplab) %s\n", CSPLAB_VERSION); exit(HX_EXIT_PASS);
 		default: usage("unknown option or missing value");
 		}
 		if ((end && (*end || end == optarg)) || errno)
@@ -229,8 +132,8 @@ static void parse(int argc, char **argv, struct options *o)
 
 static const struct scenario *find_scenario(const char *name)
 {
-	for (size_t k = 0; k < sizeof tables / sizeof tables[0]; k++)
-		for (const struct scenario *sc = tables[k]; sc->name; sc++)
+	for (size_t k = 0; k < stress_suite.n; k++)
+		for (const struct scenario *sc = stress_suite.items[k]; sc->name; sc++)
 			if (strcmp(sc->name, name) == 0)
 				return sc;
 	return NULL;
@@ -242,13 +145,13 @@ static int list(void)
 		const csp_entry *e = csp_registry_at(i);
 		if (e->info->props & CSP_PROP_NULL)
 			continue;
-		for (size_t k = 0; k < sizeof tables / sizeof tables[0]; k++)
-			for (const struct scenario *sc = tables[k]; sc->name; sc++)
+		for (size_t k = 0; k < stress_suite.n; k++)
+			for (const struct scenario *sc = stress_suite.items[k]; sc->name; sc++)
 				if (sc->prim == e->prim)
 					printf("%s %s %s%s\n", csp_prim_name(e->prim), e->info->name,
-						sc->name, !sc->timed && det_env(e->info) ? " det" : "");
+						sc->name, !sc->timed && has_det(e->info) ? " det" : "");
 	}
-	return EXIT_PASS;
+	return HX_EXIT_PASS;
 }
 
 /* ---- Running --------------------------------------------------------------------------------- */
@@ -295,13 +198,11 @@ static void format_replay(const struct options *o, const char *self)
 		"--chaos %d%s",
 		CSPLAB_STRESS_LAUNCHER, *CSPLAB_STRESS_LAUNCHER ? " " : "", self, o->prim, o->impl,
 		o->scenario, o->tasks, o->seconds, (unsigned long long)o->seed, o->chaos, det);
-	snprintf(fail_line, sizeof fail_line,
+	char epitaph[6656];
+	snprintf(epitaph, sizeof epitaph,
 		"csplab-stress: FAIL %s (seed 0x%016llx)\ncsplab-stress: replay: %s\n", run_name,
 		(unsigned long long)o->seed, replay);
-	result_line(result_crash, sizeof result_crash, "fail", "crash", o->seed,
-		"the process died (signal, fatal error or sanitizer report)");
-	result_line(result_tsan, sizeof result_tsan, "fail", "tsan", o->seed,
-		"ThreadSanitizer report");
+	hx_result_epitaph(epitaph);
 }
 
 /* Check the options and fill in the defaults; the scenario and the implementation. */
@@ -344,16 +245,19 @@ const char *stress_run_name(void)
 int stress_run(struct options *o, const struct scenario *sc, const csp_info *impl,
 	const char *self)
 {
+	hx_result_begin("stress");
+	hx_result_running(run_name, &o->seed);
 	format_replay(o, self);
-	install_hooks();
 
-	unsigned gap = (sc->requires & ~impl->props) | (sc->forbids & impl->props);
-	if (gap) {
-		unsigned bit = gap & -gap;
-		printf("csplab-stress: %s: property \"%s\" %s: recorded as absent\n", run_name,
-			csp_prop_name(bit), sc->requires & bit ? "missing" : "declared");
-		print_result("absent", "", o->seed, csp_prop_name(bit));
-		return EXIT_ABSENT;
+	bool missing;
+	unsigned bit = hx_prop_gap(sc->requires, sc->forbids, impl->props, &missing);
+	if (bit) {
+		char why[160];
+		snprintf(why, sizeof why, "property \"%s\" %s: recorded as absent",
+			hx_prop_name(bit), missing ? "missing" : "declared");
+		printf("csplab-stress: %s: %s\n", run_name, why);
+		hx_result_absent(why);
+		return hx_result_end();
 	}
 	if (!o->det)
 		printf("csplab-stress: %s: %d tasks on %d CPUs, %g s, seed 0x%016llx, chaos %d\n",
@@ -363,8 +267,8 @@ int stress_run(struct options *o, const struct scenario *sc, const csp_info *imp
 	sctx *s = calloc(1, sizeof *s); /* kept if the run fails: tasks may still use it */
 	struct body_run *r = calloc(1, sizeof *r);
 	if (!s || !r) {
-		fprintf(stderr, "csplab-stress: out of memory\n");
-		return EXIT_FAIL;
+		hx_result_fail(HX_WHY_CRASH, "out of memory");
+		return hx_result_end();
 	}
 	s->sc = sc;
 	s->impl = impl;
@@ -381,9 +285,11 @@ int stress_run(struct options *o, const struct scenario *sc, const csp_info *imp
 	csp_runtime_set_current(rt);
 	int rc = rt->spawn(body_main, r);
 	if (rc != 0) {
-		fprintf(stderr, "csplab-stress: cannot start the body in runtime '%s': %s\n", rt->name,
+		char why[160];
+		snprintf(why, sizeof why, "cannot start the body in runtime '%s': %s", rt->name,
 			strerror(rc));
-		return EXIT_FAIL;
+		hx_result_fail(HX_WHY_CRASH, why);
+		return hx_result_end();
 	}
 	struct watch w = {
 		.stall = (int64_t)(o->stall * (double)CSP_SECOND),
@@ -392,34 +298,34 @@ int stress_run(struct options *o, const struct scenario *sc, const csp_info *imp
 	};
 	char why[256];
 	int status = watch_run(s, &w, &r->done, why, sizeof why);
-	if (status == EXIT_PASS && !s_failed(s) && atomic_load(&tsan_reports) == 0) {
+	if (status == HX_EXIT_PASS && !s_failed(s) && !hx_result_raced()) {
 		if (!o->det)
 			printf("csplab-stress: PASS %s%s%s\n", run_name, s->note[0] ? ": " : "", s->note);
-		print_result("pass", "", o->seed, s->note);
+		hx_result_pass(s->note);
 		s_free_all();
 		free(r);
 		free(s);
-		return EXIT_PASS;
+		return hx_result_end();
 	}
 	fflush(stdout);
-	if (status == EXIT_PASS) {
-		status = EXIT_FAIL;
-		snprintf(why, sizeof why, "%s", atomic_load(&tsan_reports) ? "ThreadSanitizer report"
-									: "check failed");
-	}
+	const char *first = hx_first_msg(&s->first);
+	enum hx_why kind = status == HX_EXIT_HANG ? HX_WHY_HANG
+		: hx_result_raced()              ? HX_WHY_RACE
+		: first                          ? s->first.why
+						 : HX_WHY_CHECK;
+	if (status == HX_EXIT_PASS)
+		snprintf(why, sizeof why, "%s", hx_result_raced() ? "ThreadSanitizer report"
+								  : "check failed");
 	fprintf(stderr, "csplab-stress: FAIL %s: %s\n", run_name, why);
-	/* acquire: pairs with the release store in s_fail_at */
-	if (atomic_load_explicit(&s->msg_ready, memory_order_acquire))
-		fprintf(stderr, "csplab-stress: first failure: %s\n", s->msg);
+	if (first)
+		fprintf(stderr, "csplab-stress: first failure: %s\n", first);
 	/* acquire: pairs with the release store in body_main */
-	if (status == EXIT_HANG || !atomic_load_explicit(&r->done, memory_order_acquire))
+	if (status == HX_EXIT_HANG || !atomic_load_explicit(&r->done, memory_order_acquire))
 		watch_dump(s);
-	say(fail_line);
-	/* acquire: as above */
-	bool have_msg = atomic_load_explicit(&s->msg_ready, memory_order_acquire);
-	print_result("fail", status == EXIT_HANG ? "hang" : atomic_load(&tsan_reports) ? "tsan" : "check",
-		o->seed, status == EXIT_HANG || !have_msg ? why : s->msg + s->msg_at);
-	_exit(status); /* tasks may still be blocked: no exit handlers, no leak report */
+	fprintf(stderr, "csplab-stress: FAIL %s (seed 0x%016llx)\ncsplab-stress: replay: %s\n",
+		run_name, (unsigned long long)o->seed, replay);
+	hx_result_fail(kind, status == HX_EXIT_HANG || !first ? why : first + s->first.at);
+	_exit(hx_result_end()); /* tasks may still be blocked: no exit handlers, no leak report */
 }
 
 int main(int argc, char **argv)

@@ -29,8 +29,8 @@ const char *stress_run_name(void);
  * scheduler, seeds o->seed, o->seed + 1, ..., each in a child process. */
 int stress_explore(struct options *o, const struct scenario *sc, const csp_info *impl,
 	const char *self);
-/* The environment variable that puts impl's family runtime in deterministic mode, or NULL. */
-const char *det_env(const csp_info *impl);
+/* Whether impl's family runtime has a deterministic mode (csp_runtime_ops.deterministic). */
+bool has_det(const csp_info *impl);
 
 /* Set up a task slot: owner, role, and a generator seeded from the run's seed and `stream`. */
 void s_task_init(sctx *s, stask *t, const char *role, int index, uint64_t stream);
@@ -43,9 +43,7 @@ struct watch {
 	int64_t overrun; /* ns past the scenario's duration that count as a hang */
 };
 
-enum { EXIT_PASS = 0, EXIT_FAIL = 1, EXIT_USAGE = 2, EXIT_HANG = 3, EXIT_ABSENT = 77 };
-
-/* Watch s until *body_done (acquire) is set: returns EXIT_PASS. On a hang (no operation
+/* Watch s until *body_done (acquire) is set: returns HX_EXIT_PASS. On a hang (no operation
  * completed for w->stall, or the run overran), or a failure after which the tasks do not finish
  * within w->stall, writes the reason to why and returns the exit status to end with. */
 int watch_run(sctx *s, const struct watch *w, _Atomic int *body_done, char *why, size_t n);

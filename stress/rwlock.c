@@ -259,7 +259,7 @@ static void bounds(sctx *s, bool writer_waits)
 static void rwlock_writer_bound(sctx *s) { bounds(s, true); }
 static void rwlock_reader_bound(sctx *s) { bounds(s, false); }
 
-const struct scenario rwlock_scenarios[] = {
+static const struct scenario rwlock_scenarios[] = {
 	{ .name = "rwlock-invariants", .prim = CSP_PRIM_RWLOCK, .body = rwlock_invariants,
 		.what = "readers and writers exclude each other; 1%, 10%, 50% writes" },
 	{ .name = "rwlock-writer-bound", .prim = CSP_PRIM_RWLOCK, .body = rwlock_writer_bound,
@@ -270,3 +270,4 @@ const struct scenario rwlock_scenarios[] = {
 		.forbids = CSP_PROP_READERS_MAY_STARVE, .timed = true },
 	{ .name = NULL },
 };
+S_REGISTER(rwlock_scenarios);

@@ -283,7 +283,7 @@ static void select_fair(sctx *s)
 			atomic_load(&x->weak) ? ", some tasks too slow to test" : "");
 }
 
-const struct scenario select_scenarios[] = {
+static const struct scenario select_scenarios[] = {
 	{ .name = "chan-select", .prim = CSP_PRIM_CHAN, .body = chan_select,
 		.what = "exactly one case fires under contention; exactly-once delivery",
 		.timed = true },
@@ -292,3 +292,4 @@ const struct scenario select_scenarios[] = {
 		.timed = true },
 	{ .name = NULL },
 };
+S_REGISTER(select_scenarios);

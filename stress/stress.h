@@ -28,6 +28,8 @@
 #ifndef CSPLAB_STRESS_STRESS_H
 #define CSPLAB_STRESS_STRESS_H
 
+#include "hx.h"
+
 #include <csplab/csplab.h>
 #include <csplab/impl.h>
 #include <stdatomic.h>
@@ -52,13 +54,10 @@ struct scenario {
 	bool timed;         /* depends on time (sleeps, timeouts, time bounds): no deterministic mode */
 };
 
-/* The tables, one per scenario file, each ended by an entry with name == NULL. */
-extern const struct scenario mutex_scenarios[];
-extern const struct scenario rwlock_scenarios[];
-extern const struct scenario waitgroup_scenarios[];
-extern const struct scenario chan_scenarios[];
-extern const struct scenario select_scenarios[];
-extern const struct scenario nonblock_scenarios[];
+/* The tables, one per scenario file, each ended by an entry with name == NULL and registered
+ * with S_REGISTER(table) after it (harness/hx.h: HX_REGISTER). */
+extern hx_suite stress_suite;
+#define S_REGISTER(table) HX_REGISTER(stress_suite, const struct scenario *, table)
 
 struct stask {
 	sctx *s;
@@ -86,10 +85,7 @@ struct sctx {
 	_Atomic int64_t phase_end; /* csp_now() at which the current phase stops */
 	_Atomic(const char *) phase; /* static string naming the phase, for messages */
 
-	_Atomic int failed;
-	_Atomic int msg_ready;
-	char msg[1024];       /* the first failure: "<phase>: <file>:<line>: <message>" */
-	int msg_at;           /* where <message> starts in msg */
+	hx_first first;       /* the first failure: "<phase>: <file>:<line>: <message>" */
 	char note[1024];      /* the body's summary (figures), printed on success; body only */
 
 	stask body;           /* the body's own slot */
@@ -113,8 +109,8 @@ static inline bool s_det(sctx *s)
 /* True once a failure was recorded. */
 static inline bool s_failed(sctx *s)
 {
-	/* relaxed: a stop signal only; the message is read by the runner after msg_ready */
-	return atomic_load_explicit(&s->failed, memory_order_relaxed) != 0;
+	/* relaxed: a stop signal only; the message is read by the runner through hx_first_msg */
+	return atomic_load_explicit(&s->first.failed, memory_order_relaxed) != 0;
 }
 
 /* Spawn fn(task) in the implementation's runtime as task `index` of `role`; the slot is

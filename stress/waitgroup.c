@@ -145,10 +145,11 @@ stop:
 static void wg_rounds(sctx *s) { run_rounds(s, false); }
 static void wg_add_wait(sctx *s) { run_rounds(s, true); }
 
-const struct scenario waitgroup_scenarios[] = {
+static const struct scenario waitgroup_scenarios[] = {
 	{ .name = "wg-rounds", .prim = CSP_PRIM_WAITGROUP, .body = wg_rounds,
 		.what = "Done publishes to every Wait; reuse over rounds; many waiters released" },
 	{ .name = "wg-add-wait", .prim = CSP_PRIM_WAITGROUP, .body = wg_add_wait,
 		.what = "Adds racing Waits while the counter is positive; Wait never returns early" },
 	{ .name = NULL },
 };
+S_REGISTER(waitgroup_scenarios);

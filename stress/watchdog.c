@@ -114,7 +114,7 @@ int watch_run(sctx *s, const struct watch *w, _Atomic int *body_done, char *why,
 				snprintf(why, n, "after the failure, the tasks did not finish within %.1f s",
 					secs(w->stall));
 				hx_busy_stop(&busy);
-				return EXIT_FAIL;
+				return HX_EXIT_FAIL;
 			}
 			continue;
 		}
@@ -122,17 +122,17 @@ int watch_run(sctx *s, const struct watch *w, _Atomic int *body_done, char *why,
 			snprintf(why, n, "watchdog: no operation completed for %.1f s (%.1f s into the run)",
 				secs(now - last), secs(now - start));
 			hx_busy_stop(&busy);
-			return EXIT_HANG;
+			return HX_EXIT_HANG;
 		}
 		if (now - start > s->duration + w->overrun) {
 			snprintf(why, n, "watchdog: the run overran: %.1f s for a %.1f s scenario",
 				secs(now - start), secs(s->duration));
 			hx_busy_stop(&busy);
-			return EXIT_HANG;
+			return HX_EXIT_HANG;
 		}
 	}
 	hx_busy_stop(&busy);
-	return EXIT_PASS;
+	return HX_EXIT_PASS;
 }
 
 void watch_dump(sctx *s)

@@ -35,20 +35,23 @@ const char *__tsan_default_options(void)
 
 /* ---- Failing ---------------------------------------------------------------------------------- */
 
-void t_fail_at(tctx *t, const char *file, int line, const char *fmt, ...)
+static void fail_why(tctx *t, enum hx_why why, const char *file, int line, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+
+static void fail_why(tctx *t, enum hx_why why, const char *file, int line, const char *fmt, ...)
 {
-	int expected = 0;
-	if (!atomic_compare_exchange_strong(&t->failed, &expected, 1))
-		return; /* keep the first failure: later ones are usually its consequences */
-	const char *base = strrchr(file, '/');
-	int n = snprintf(t->msg, sizeof t->msg, "%s:%d: ", base ? base + 1 : file, line);
 	va_list ap;
 	va_start(ap, fmt);
-	if (n > 0 && (size_t)n < sizeof t->msg)
-		vsnprintf(t->msg + n, sizeof t->msg - (size_t)n, fmt, ap);
+	hx_fail_v(&t->first, why, NULL, file, line, fmt, ap);
 	va_end(ap);
-	/* seq_cst store: the CMocka thread reads msg after seeing msg_ready */
-	atomic_store(&t->msg_ready, 1);
+}
+
+void t_fail_at(tctx *t, const char *file, int line, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	hx_fail_v(&t->first, HX_WHY_CHECK, NULL, file, line, fmt, ap);
+	va_end(ap);
 }
 
 /* ---- Objects ---------------------------------------------------------------------------------- */
@@ -173,7 +176,8 @@ bool t_wait(tctx *t, tgroup *g, const char *what)
 	/* acquire: pairs with the release decrement in task_main */
 	while (atomic_load_explicit(&g->pending, memory_order_acquire) != 0) {
 		if (csp_now() > t->deadline) {
-			t_fail(t, "timed out waiting for %lld task(s): %s",
+			fail_why(t, HX_WHY_HANG, __FILE__, __LINE__,
+				"timed out waiting for %lld task(s): %s",
 				(long long)atomic_load(&g->pending), what);
 			return false;
 		}
@@ -188,7 +192,7 @@ bool t_wait_flag(tctx *t, _Atomic int *flag, const char *what)
 	/* acquire: pairs with the writer's release store (or stronger) of the flag */
 	while (atomic_load_explicit(flag, memory_order_acquire) == 0) {
 		if (csp_now() > t->deadline) {
-			t_fail(t, "timed out waiting for: %s", what);
+			fail_why(t, HX_WHY_HANG, __FILE__, __LINE__, "timed out waiting for: %s", what);
 			return false;
 		}
 		backoff(&round);
@@ -251,7 +255,8 @@ void t_expect_fatal(tctx *t, void (*fn)(void *), void *arg, const char *message)
 			kill(pid, SIGKILL);
 			waitpid(pid, NULL, 0);
 			close(fds[0]);
-			t_fail(t, "misuse child hung (expected it to die with \"%s\")", message);
+			fail_why(t, HX_WHY_HANG, __FILE__, __LINE__,
+				"misuse child hung (expected it to die with \"%s\")", message);
 			return;
 		}
 		ssize_t n = read(fds[0], out + len, sizeof out - 1 - len);

@@ -15,6 +15,8 @@
 #ifndef CSPLAB_TESTS_HARNESS_H
 #define CSPLAB_TESTS_HARNESS_H
 
+#include "hx.h"
+
 #include <csplab/csplab.h>
 #include <csplab/impl.h>
 #include <stdatomic.h>
@@ -32,26 +34,10 @@ struct tcase {
 	bool direct;         /* run on the CMocka thread, without a runtime (fork-based tests) */
 };
 
-/* The tables, one per test file, each ended by an entry with name == NULL. */
-extern const struct tcase chan_go_tests[];
-extern const struct tcase chan_nonblock_tests[];
-extern const struct tcase chan_order_tests[];
-extern const struct tcase chan_close_tests[];
-extern const struct tcase chan_time_tests[];
-extern const struct tcase chan_elem_tests[];
-extern const struct tcase chan_size_tests[];
-extern const struct tcase chan_waiters_tests[];
-extern const struct tcase select_go_tests[];
-extern const struct tcase select_fair_tests[];
-extern const struct tcase select_gochan_tests[];
-extern const struct tcase select_semantics_tests[];
-extern const struct tcase mutex_tests[];
-extern const struct tcase rwlock_tests[];
-extern const struct tcase rwlock_order_tests[];
-extern const struct tcase rwlock_misuse_tests[];
-extern const struct tcase waitgroup_tests[];
-extern const struct tcase task_tests[];
-extern const struct tcase outside_tests[];
+/* The tables, one per test file, each ended by an entry with name == NULL and registered with
+ * T_REGISTER(table) after it (harness/hx.h: HX_REGISTER). */
+extern hx_suite conformance_suite;
+#define T_REGISTER(table) HX_REGISTER(conformance_suite, const struct tcase *, table)
 
 struct tobj { /* an object to free after a passing test */
 	struct tobj *next;
@@ -67,9 +53,7 @@ struct tctx {
 	 * process spent waiting for a CPU (harness/hx.h: hx_busy), so a deadline means "no
 	 * progress", not "a busy machine"; read it afresh at each check. */
 	_Atomic int64_t deadline;
-	_Atomic int failed;
-	_Atomic int msg_ready; /* msg is complete */
-	char msg[512];        /* the first failure */
+	hx_first first;       /* the first failure */
 	_Atomic(struct tobj *) objs;
 	_Atomic(const char *) progress; /* a static string: where the body is */
 	_Atomic(const char *) absent;   /* a static string: why the body could not test (t_absent) */
@@ -101,7 +85,7 @@ void t_fail_at(tctx *t, const char *file, int line, const char *fmt, ...)
 
 static inline bool t_failed(tctx *t)
 {
-	return atomic_load(&t->failed) != 0;
+	return atomic_load(&t->first.failed) != 0;
 }
 
 /* The implementation lacks an optional hook the body needs (`why`, a string literal): the test

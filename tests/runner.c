@@ -1,14 +1,21 @@
 /*
  * csplab-conformance: runs the conformance suite (CMocka) over every registered implementation.
  *
- *   csplab-conformance --list                       one line per test: <prim> <impl> <test> <family>
+ *   csplab-conformance --list            one line per test: <prim> <impl> <test> <workers-env>
  *   csplab-conformance [--prim=P] [--impl=NAME] [--test=NAME] [--timeout=SECONDS]
  *   csplab-conformance --help | --version
  *
+ * <workers-env> is the variable that sets how many OS threads the implementation's runtime
+ * runs its tasks on (csp_runtime_ops.workers_env), or "-": ctest runs those tests again on one
+ * worker (and the outside-caller tests on four; tests/discover.cmake.in).
+ *
  * ctest runs one process per (implementation, test), so a test that hangs or crashes takes no
  * other test with it and ctest names the implementation and the test that failed.
- * Exit status: 0 all passed, 1 a test failed, 2 bad usage, 77 everything selected was recorded
- * as absent (the implementation lacks a property the test needs).
+ * The last line on stderr is the run's result (harness/hx.h): the first failing test, why
+ * (check, hang, race, crash), the counts.
+ * Exit status: 0 all passed, 1 a test failed, 2 bad usage, 3 the first failure was a hang,
+ * 66 a ThreadSanitizer report, 77 everything selected was recorded as absent (the
+ * implementation lacks a property the test needs).
  */
 #define _GNU_SOURCE
 #include "harness.h"
@@ -26,29 +33,15 @@
 #include <string.h>
 #include <time.h>
 
-#define EXIT_ABSENT 77
-
-static const struct tcase *const tables[] = {
-	chan_go_tests, chan_nonblock_tests, chan_order_tests, chan_close_tests,
-	chan_time_tests, chan_elem_tests, chan_size_tests, chan_waiters_tests,
-	select_go_tests, select_fair_tests, select_gochan_tests, select_semantics_tests,
-	mutex_tests,
-	rwlock_tests, rwlock_order_tests, rwlock_misuse_tests,
-	waitgroup_tests, task_tests, outside_tests,
-};
+hx_suite conformance_suite = { .name = "conformance" };
 
 struct selected {
 	const struct tcase *tc;
 	const csp_info *impl;
+	const char *name; /* <prim>/<impl>/<test> */
 };
 
 static int64_t test_timeout; /* ns a body may run */
-static int n_absent;
-
-static unsigned prop_gap(const struct tcase *tc, const csp_info *impl)
-{
-	return (tc->requires & ~impl->props) | (tc->forbids & impl->props);
-}
 
 struct body_run {
 	tctx *t;
@@ -88,19 +81,46 @@ static bool wait_body(struct body_run *r, int64_t grace, int64_t *discounted)
 	return done;
 }
 
+/* The test failed: the result line hears of `detail` and CMocka of the test, the
+ * implementation and `detail`. */
+static _Noreturn void failed(const struct selected *s, enum hx_why why, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static _Noreturn void failed(const struct selected *s, enum hx_why why, const char *fmt, ...)
+{
+	char detail[1536];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(detail, sizeof detail, fmt, ap);
+	va_end(ap);
+	hx_result_fail(why, detail);
+	fail_msg("%s on '%s': %s", s->tc->name, s->impl->name, detail);
+	abort(); /* not reached: fail_msg does not return */
+}
+
+static _Noreturn void absent(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static _Noreturn void absent(const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	print_message("csplab: %s\n", msg);
+	hx_result_absent(msg);
+	skip();
+	abort(); /* not reached: skip does not return */
+}
+
 static void run_one(void **state)
 {
 	const struct selected *s = *state;
-	unsigned gap = prop_gap(s->tc, s->impl);
-	if (gap) {
-		unsigned bit = gap & -gap;
-		print_message("csplab: %s/%s: property %s \"%s\": %s recorded as absent\n",
-			csp_prim_name(s->tc->prim), s->impl->name,
-			(s->tc->requires & bit) ? "missing" : "declared", csp_prop_name(bit),
-			s->tc->name);
-		n_absent++;
-		skip();
-	}
+	hx_result_running(s->name, NULL);
+	bool missing;
+	unsigned bit = hx_prop_gap(s->tc->requires, s->tc->forbids, s->impl->props, &missing);
+	if (bit)
+		absent("%s/%s: property %s \"%s\": %s recorded as absent",
+			csp_prim_name(s->tc->prim), s->impl->name, missing ? "missing" : "declared",
+			hx_prop_name(bit), s->tc->name);
 
 	tctx *t = calloc(1, sizeof *t); /* leaked if the body hangs: its tasks may still use it */
 	assert_non_null(t);
@@ -117,32 +137,32 @@ static void run_one(void **state)
 		csp_runtime_set_current(t->rt);
 		int rc = t->rt->spawn(body_task, r);
 		if (rc != 0)
-			fail_msg("cannot start the test body in runtime '%s': %s", t->rt->name,
-				strerror(rc));
+			failed(s, HX_WHY_CRASH, "cannot start the test body in runtime '%s': %s",
+				t->rt->name, strerror(rc));
 		/* Grace beyond the body's own deadline, so its bounded waits report first. */
 		int64_t discounted;
 		if (!wait_body(r, 5 * CSP_SECOND, &discounted)) {
 			const char *where = atomic_load(&t->progress);
-			fail_msg("%s on '%s' timed out after %lld s, not counting %.1f s spent waiting "
-				 "for a CPU (last progress: %s)%s%s",
-				s->tc->name, s->impl->name, (long long)(test_timeout / CSP_SECOND),
+			const char *first = hx_first_msg(&t->first);
+			failed(s, HX_WHY_HANG,
+				"timed out after %lld s, not counting %.1f s spent waiting for a CPU "
+				"(last progress: %s)%s%s",
+				(long long)(test_timeout / CSP_SECOND),
 				(double)discounted / CSP_SECOND, where ? where : "none recorded",
-				atomic_load(&t->msg_ready) ? "; first failure: " : "",
-				atomic_load(&t->msg_ready) ? t->msg : "");
+				first ? "; first failure: " : "", first ? first : "");
 		}
 		free(r);
 	}
-	if (atomic_load(&t->failed))
-		fail_msg("%s on '%s': %s", s->tc->name, s->impl->name, t->msg);
-	const char *absent = atomic_load(&t->absent);
+	const char *first = hx_first_msg(&t->first);
+	if (first)
+		failed(s, t->first.why, "%s", first);
+	const char *why_absent = atomic_load(&t->absent);
 	t_free_objects(t);
 	free(t);
-	if (absent) {
-		print_message("csplab: %s/%s: %s: \"%s\" recorded as absent\n",
-			csp_prim_name(s->tc->prim), s->impl->name, absent, s->tc->name);
-		n_absent++;
-		skip();
-	}
+	if (why_absent)
+		absent("%s/%s: %s: \"%s\" recorded as absent", csp_prim_name(s->tc->prim),
+			s->impl->name, why_absent, s->tc->name);
+	hx_result_pass("");
 }
 
 /* why == NULL: --help, the usage on stdout and exit 0; otherwise the reason and exit 2. */
@@ -156,7 +176,7 @@ static _Noreturn void usage(const char *why)
 		"[--timeout=SECONDS]\n"
 		"Runs the conformance suite (CMocka) over the registered implementations.\n"
 		"\n"
-		"  -l, --list           list the tests: <prim> <impl> <test> <family>, one per line\n"
+		"  -l, --list           list the tests: <prim> <impl> <test> <workers-env>, one per line\n"
 		"  -p, --prim=P         only primitive P: chan, mutex, rwlock or waitgroup\n"
 		"  -i, --impl=NAME      only implementation NAME\n"
 		"  -t, --test=NAME      only test NAME\n"
@@ -168,8 +188,10 @@ static _Noreturn void usage(const char *why)
 		"  CSPLAB_TEST_TIMEOUT  default for --timeout\n"
 		"  CMOCKA_MESSAGE_OUTPUT, CMOCKA_XML_FILE, CMOCKA_TEST_ABORT  CMocka's own\n"
 		"  CSPLAB_CORO_WORKERS and the other CSPLAB_CORO_* settings (docs/coro.md)\n"
-		"Exit: 0 passed, 1 a test failed, 2 bad usage, 77 all selected tests absent.\n");
-	exit(why ? 2 : 0);
+		"Exit: 0 passed, 1 a test failed, 2 bad usage, 3 the first failure was a hang,\n"
+		"66 a ThreadSanitizer report, 77 all selected tests absent. The last line on stderr\n"
+		"is the result as JSON (csplab-result: ...).\n");
+	exit(why ? HX_EXIT_USAGE : HX_EXIT_PASS);
 }
 
 static bool selected_by(const char *filter, const char *value)
@@ -220,13 +242,14 @@ int main(int argc, char **argv)
 		const csp_entry *e = csp_registry_at(i);
 		if (!selected_by(prim, csp_prim_name(e->prim)) || !selected_by(impl, e->info->name))
 			continue;
-		for (size_t k = 0; k < sizeof tables / sizeof tables[0]; k++) {
-			for (const struct tcase *tc = tables[k]; tc->name; tc++) {
+		const char *workers_env = csp_runtime_for(e->info->family)->workers_env;
+		for (size_t k = 0; k < conformance_suite.n; k++) {
+			for (const struct tcase *tc = conformance_suite.items[k]; tc->name; tc++) {
 				if (tc->prim != e->prim || !selected_by(test, tc->name))
 					continue;
 				if (list) {
 					printf("%s %s %s %s\n", csp_prim_name(e->prim), e->info->name,
-						tc->name, e->info->family);
+						tc->name, workers_env ? workers_env : "-");
 					continue;
 				}
 				if (n == cap) {
@@ -236,11 +259,11 @@ int main(int argc, char **argv)
 					if (!sel || !tests)
 						usage("out of memory");
 				}
-				sel[n] = (struct selected){ tc, e->info };
 				char *name;
 				if (asprintf(&name, "%s/%s/%s", csp_prim_name(e->prim), e->info->name,
 					    tc->name) < 0)
 					usage("out of memory");
+				sel[n] = (struct selected){ tc, e->info, name };
 				tests[n] = (struct CMUnitTest){ .name = name, .test_func = run_one };
 				n++;
 			}
@@ -252,13 +275,16 @@ int main(int argc, char **argv)
 		fprintf(stderr, "csplab-conformance: no test matches%s%s%s%s%s%s (see --list)\n",
 			prim ? " --prim " : "", prim ? prim : "", impl ? " --impl " : "",
 			impl ? impl : "", test ? " --test " : "", test ? test : "");
-		return 2;
+		return HX_EXIT_USAGE;
 	}
 	for (size_t i = 0; i < n; i++)
 		tests[i].initial_state = &sel[i];
 
-	int failed = _cmocka_run_group_tests("csplab conformance", tests, n, NULL, NULL);
-	int status = failed ? 1 : (size_t)n_absent == n ? EXIT_ABSENT : 0;
+	hx_result_begin("conformance");
+	int cmocka_failed = _cmocka_run_group_tests("csplab conformance", tests, n, NULL, NULL);
+	int status = hx_result_end();
+	if (cmocka_failed && status == HX_EXIT_PASS)
+		status = HX_EXIT_FAIL; /* CMocka saw a failure the harness did not: trust it */
 	for (size_t i = 0; i < n; i++)
 		free((char *)tests[i].name);
 	free(tests);

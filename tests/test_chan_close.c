@@ -153,7 +153,7 @@ static void test_close_closed(tctx *t)
 		expect_closed(t, c);
 }
 
-const struct tcase chan_close_tests[] = {
+static const struct tcase chan_close_tests[] = {
 	{ .name = "ChanCloseWakesReceivers", .prim = CSP_PRIM_CHAN,
 		.body = test_close_wakes_receivers },
 	{ .name = "ChanCloseWakesSenders", .prim = CSP_PRIM_CHAN, .body = test_close_wakes_senders },
@@ -162,3 +162,4 @@ const struct tcase chan_close_tests[] = {
 	{ .name = "ChanCloseClosed", .prim = CSP_PRIM_CHAN, .body = test_close_closed },
 	{ 0 },
 };
+T_REGISTER(chan_close_tests);

@@ -99,8 +99,9 @@ static void test_make_zero_elem(tctx *t)
 		(void *)c, err);
 }
 
-const struct tcase chan_elem_tests[] = {
+static const struct tcase chan_elem_tests[] = {
 	{ .name = "ChanElemSizes", .prim = CSP_PRIM_CHAN, .body = test_elem_sizes },
 	{ .name = "ChanMakeZeroElem", .prim = CSP_PRIM_CHAN, .body = test_make_zero_elem },
 	{ 0 },
 };
+T_REGISTER(chan_elem_tests);

@@ -338,9 +338,10 @@ static void test_multi_consumer(tctx *t)
 		(long long)expect, (long long)sum, mc.niter, n);
 }
 
-const struct tcase chan_go_tests[] = {
+static const struct tcase chan_go_tests[] = {
 	{ .name = "TestChan", .prim = CSP_PRIM_CHAN, .body = test_chan },
 	{ .name = "TestNonblockRecvRace", .prim = CSP_PRIM_CHAN, .body = test_nonblock_recv_race },
 	{ .name = "TestMultiConsumer", .prim = CSP_PRIM_CHAN, .body = test_multi_consumer },
 	{ 0 },
 };
+T_REGISTER(chan_go_tests);

@@ -124,7 +124,8 @@ static void test_nonblock_go(tctx *t)
 			nonblock_round(t, &types[i], cap, strobe);
 }
 
-const struct tcase chan_nonblock_tests[] = {
+static const struct tcase chan_nonblock_tests[] = {
 	{ .name = "GoChanNonblock", .prim = CSP_PRIM_CHAN, .body = test_nonblock_go },
 	{ 0 },
 };
+T_REGISTER(chan_nonblock_tests);

@@ -122,7 +122,7 @@ static void test_unbuffered_rendezvous(tctx *t)
 		csp_status_str(r.bad_status), r.bad_value);
 }
 
-const struct tcase chan_order_tests[] = {
+static const struct tcase chan_order_tests[] = {
 	{ .name = "ChanFIFOPerSender", .prim = CSP_PRIM_CHAN, .body = test_fifo_per_sender },
 	{ .name = "ChanBlockedSendAfterBuffer", .prim = CSP_PRIM_CHAN,
 		.body = test_blocked_send_after_buffer },
@@ -130,3 +130,4 @@ const struct tcase chan_order_tests[] = {
 		.body = test_unbuffered_rendezvous },
 	{ 0 },
 };
+T_REGISTER(chan_order_tests);

@@ -162,8 +162,9 @@ static void test_largest_elem(tctx *t)
 	free(got);
 }
 
-const struct tcase chan_size_tests[] = {
+static const struct tcase chan_size_tests[] = {
 	{ .name = "ChanMakeHostileSizes", .prim = CSP_PRIM_CHAN, .body = test_make_beyond_limits },
 	{ .name = "ChanLargestElem", .prim = CSP_PRIM_CHAN, .body = test_largest_elem },
 	{ 0 },
 };
+T_REGISTER(chan_size_tests);

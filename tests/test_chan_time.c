@@ -111,9 +111,10 @@ static void test_timed_op_succeeds(tctx *t)
 	}
 }
 
-const struct tcase chan_time_tests[] = {
+static const struct tcase chan_time_tests[] = {
 	{ .name = "ChanNil", .prim = CSP_PRIM_CHAN, .body = test_nil_chan },
 	{ .name = "ChanTimeouts", .prim = CSP_PRIM_CHAN, .body = test_timeouts },
 	{ .name = "ChanTimedOpSucceeds", .prim = CSP_PRIM_CHAN, .body = test_timed_op_succeeds },
 	{ 0 },
 };
+T_REGISTER(chan_time_tests);

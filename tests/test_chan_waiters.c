@@ -154,10 +154,11 @@ static void test_sender_order(tctx *t)
 	}
 }
 
-const struct tcase chan_waiters_tests[] = {
+static const struct tcase chan_waiters_tests[] = {
 	{ .name = "TestChanWaiterOrderRecv", .prim = CSP_PRIM_CHAN, .body = test_receiver_order,
 		.forbids = CSP_PROP_WAITERS_UNORDERED },
 	{ .name = "TestChanWaiterOrderSend", .prim = CSP_PRIM_CHAN, .body = test_sender_order,
 		.forbids = CSP_PROP_WAITERS_UNORDERED },
 	{ 0 },
 };
+T_REGISTER(chan_waiters_tests);

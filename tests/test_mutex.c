@@ -352,7 +352,7 @@ static void test_mutex_misuse(tctx *t)
 	}
 }
 
-const struct tcase mutex_tests[] = {
+static const struct tcase mutex_tests[] = {
 	{ .name = "TestMutex", .prim = CSP_PRIM_MUTEX, .body = test_mutex },
 	{ .name = "TestMutexExclusion", .prim = CSP_PRIM_MUTEX, .body = test_mutex_exclusion },
 	{ .name = "TestMutexTryLock", .prim = CSP_PRIM_MUTEX, .body = test_mutex_trylock },
@@ -364,3 +364,4 @@ const struct tcase mutex_tests[] = {
 		.direct = true },
 	{ 0 },
 };
+T_REGISTER(mutex_tests);

@@ -299,7 +299,7 @@ static void test_outside_wg(tctx *t)
 	join_outside(t, &o, "the plain thread's waits");
 }
 
-const struct tcase outside_tests[] = {
+static const struct tcase outside_tests[] = {
 	{ .name = "TestOutsidePingPong", .prim = CSP_PRIM_CHAN, .body = test_outside_pingpong },
 	{ .name = "TestOutsideSelect", .prim = CSP_PRIM_CHAN, .body = test_outside_select },
 	{ .name = "TestOutsideMutexHandoff", .prim = CSP_PRIM_MUTEX, .body = test_outside_mutex,
@@ -307,3 +307,4 @@ const struct tcase outside_tests[] = {
 	{ .name = "TestOutsideWaitGroup", .prim = CSP_PRIM_WAITGROUP, .body = test_outside_wg },
 	{ 0 },
 };
+T_REGISTER(outside_tests);

@@ -320,7 +320,7 @@ static void test_rwmutex_unlock_other_task(tctx *t)
 	}
 }
 
-const struct tcase rwlock_tests[] = {
+static const struct tcase rwlock_tests[] = {
 	{ .name = "TestParallelReaders", .prim = CSP_PRIM_RWLOCK, .body = test_parallel_readers },
 	{ .name = "TestRWMutex", .prim = CSP_PRIM_RWLOCK, .body = test_rwmutex },
 	{ .name = "TestRLocker", .prim = CSP_PRIM_RWLOCK, .body = test_rlocker,
@@ -331,3 +331,4 @@ const struct tcase rwlock_tests[] = {
 		.body = test_rwmutex_unlock_other_task, .forbids = CSP_PROP_OWNED },
 	{ 0 },
 };
+T_REGISTER(rwlock_tests);

@@ -55,10 +55,11 @@ static void test_rwmutex_misuse_mixed(tctx *t)
 	expect_misuse_fatal(t, runlock, CSP_MSG_RUNLOCK_UNLOCKED);
 }
 
-const struct tcase rwlock_misuse_tests[] = {
+static const struct tcase rwlock_misuse_tests[] = {
 	{ .name = "TestRWMutexMisuse", .prim = CSP_PRIM_RWLOCK, .body = test_rwmutex_misuse,
 		.direct = true },
 	{ .name = "TestRWMutexMisuseMixed", .prim = CSP_PRIM_RWLOCK,
 		.body = test_rwmutex_misuse_mixed, .direct = true },
 	{ 0 },
 };
+T_REGISTER(rwlock_misuse_tests);

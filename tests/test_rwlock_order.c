@@ -140,7 +140,7 @@ static void test_rwmutex_readers_before_next_writer(tctx *t)
 		  "queued behind the first writer", READERS_FIRST_ROUNDS);
 }
 
-const struct tcase rwlock_order_tests[] = {
+static const struct tcase rwlock_order_tests[] = {
 	{ .name = "TestRWMutexWriterPreference", .prim = CSP_PRIM_RWLOCK,
 		.body = test_rwmutex_writer_preference },
 	{ .name = "TestRWMutexReadersBeforeNextWriter", .prim = CSP_PRIM_RWLOCK,
@@ -148,3 +148,4 @@ const struct tcase rwlock_order_tests[] = {
 		.forbids = CSP_PROP_READERS_MAY_STARVE },
 	{ 0 },
 };
+T_REGISTER(rwlock_order_tests);

@@ -155,9 +155,10 @@ static void test_select_uniform(tctx *t)
 		(long long)count[4], (long long)reps, chi2);
 }
 
-const struct tcase select_fair_tests[] = {
+static const struct tcase select_fair_tests[] = {
 	{ .name = "TestSelectFairness", .prim = CSP_PRIM_CHAN, .body = test_select_fairness },
 	{ .name = "TestPseudoRandomSend", .prim = CSP_PRIM_CHAN, .body = test_pseudo_random_send },
 	{ .name = "SelectUniform", .prim = CSP_PRIM_CHAN, .body = test_select_uniform },
 	{ 0 },
 };
+T_REGISTER(select_fair_tests);

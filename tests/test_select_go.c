@@ -286,7 +286,7 @@ static void test_select_duplicate_channel(tctx *t)
 		csp_status_str(b.status), b.value);
 }
 
-const struct tcase select_go_tests[] = {
+static const struct tcase select_go_tests[] = {
 	{ .name = "TestNonblockSelectRace", .prim = CSP_PRIM_CHAN, .body = test_nonblock_select_race },
 	{ .name = "TestNonblockSelectRace2", .prim = CSP_PRIM_CHAN,
 		.body = test_nonblock_select_race2 },
@@ -296,3 +296,4 @@ const struct tcase select_go_tests[] = {
 		.body = test_select_duplicate_channel },
 	{ 0 },
 };
+T_REGISTER(select_go_tests);

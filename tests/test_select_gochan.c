@@ -257,10 +257,11 @@ static void test_select7_go(tctx *t)
 	}
 }
 
-const struct tcase select_gochan_tests[] = {
+static const struct tcase select_gochan_tests[] = {
 	{ .name = "GoChanSelect3", .prim = CSP_PRIM_CHAN, .body = test_select3_go },
 	{ .name = "GoChanDoubleSelect", .prim = CSP_PRIM_CHAN, .body = test_double_select_go },
 	{ .name = "GoChanSelect6", .prim = CSP_PRIM_CHAN, .body = test_select6_go },
 	{ .name = "GoChanSelect7", .prim = CSP_PRIM_CHAN, .body = test_select7_go },
 	{ 0 },
 };
+T_REGISTER(select_gochan_tests);

@@ -293,7 +293,7 @@ static void test_select_send_rendezvous(tctx *t)
 	T_CHECK(t, r.bad_at < 0, "receive %d gave %d", r.bad_at, r.bad_value);
 }
 
-const struct tcase select_semantics_tests[] = {
+static const struct tcase select_semantics_tests[] = {
 	{ .name = "SelectExactlyOne", .prim = CSP_PRIM_CHAN, .body = test_select_exactly_one },
 	{ .name = "SelectDefaultOnlyWhenNothingReady", .prim = CSP_PRIM_CHAN,
 		.body = test_select_default },
@@ -305,3 +305,4 @@ const struct tcase select_semantics_tests[] = {
 		.body = test_select_send_rendezvous },
 	{ 0 },
 };
+T_REGISTER(select_semantics_tests);

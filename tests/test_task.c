@@ -322,7 +322,7 @@ static void test_wg_go(tctx *t)
 	free(args);
 }
 
-const struct tcase task_tests[] = {
+static const struct tcase task_tests[] = {
 	{ .name = "TestYieldProgress", .prim = CSP_PRIM_WAITGROUP, .body = test_yield_progress },
 	{ .name = "TestYieldTurns", .prim = CSP_PRIM_WAITGROUP, .body = test_yield_turns },
 	{ .name = "TestTaskSpawnMany", .prim = CSP_PRIM_WAITGROUP, .body = test_task_spawn_many },
@@ -334,3 +334,4 @@ const struct tcase task_tests[] = {
 	{ .name = "TestWgGo", .prim = CSP_PRIM_WAITGROUP, .body = test_wg_go },
 	{ 0 },
 };
+T_REGISTER(task_tests);

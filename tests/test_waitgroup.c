@@ -359,7 +359,7 @@ static void test_waitgroup_many_waiters(tctx *t)
 		waiters_round(t, &w);
 }
 
-const struct tcase waitgroup_tests[] = {
+static const struct tcase waitgroup_tests[] = {
 	{ .name = "TestWaitGroup", .prim = CSP_PRIM_WAITGROUP, .body = test_waitgroup },
 	{ .name = "TestWaitGroupMisuse", .prim = CSP_PRIM_WAITGROUP, .body = test_waitgroup_misuse,
 		.direct = true },
@@ -373,3 +373,4 @@ const struct tcase waitgroup_tests[] = {
 		.body = test_waitgroup_many_waiters },
 	{ 0 },
 };
+T_REGISTER(waitgroup_tests);

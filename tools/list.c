@@ -67,7 +67,7 @@ int main(int argc, char **argv)
 	int shown = 0;
 	for (size_t i = 0; i < csp_registry_count(); i++) {
 		const csp_entry *e = csp_registry_at(i);
-		if ((e->info->props & (CSP_PROP_BROKEN | CSP_PROP_NULL)) || (impl && strcmp(impl, e->info->name) != 0))
+		if ((e->info->props & CSP_PROPS_HARNESS) || (impl && strcmp(impl, e->info->name) != 0))
 			continue;
 		printf("%s %s %s", csp_prim_name(e->prim), e->info->name, e->info->family);
 		if (lng) {
@@ -81,7 +81,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "csplab: no implementation named '%s'; the registered ones are:\n", impl);
 		for (size_t i = 0; i < csp_registry_count(); i++) {
 			const csp_entry *e = csp_registry_at(i);
-			if (!(e->info->props & (CSP_PROP_BROKEN | CSP_PROP_NULL)))
+			if (!(e->info->props & CSP_PROPS_HARNESS))
 				fprintf(stderr, "  %s %s\n", csp_prim_name(e->prim), e->info->name);
 		}
 		return 2;

@@ -17,6 +17,8 @@
 #ifndef CSPLAB_BENCH_BENCH_H
 #define CSPLAB_BENCH_BENCH_H
 
+#include "hx.h" /* the harness library: CSP_PROP_NULL, CSP_PROP_BROKEN */
+
 #include <csplab/csplab.h>
 #include <csplab/impl.h>
 #include <stdatomic.h>

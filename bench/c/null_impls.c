@@ -4,6 +4,8 @@
  * dispatch through the ops table, the RunParallel loop, the timer), which the report shows beside
  * the real results. Built into csplab-bench only: they synchronise nothing.
  */
+#include "hx.h" /* CSP_PROP_NULL */
+
 #include <csplab/impl.h>
 
 static int init(void *self) { (void)self; return 0; }

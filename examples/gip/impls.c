@@ -16,7 +16,7 @@ const char *gip_prog = "gip";
 
 static bool usable(const csp_info *info)
 {
-	return !(info->props & (CSP_PROP_NULL | CSP_PROP_BROKEN));
+	return !(info->props & CSP_PROPS_HARNESS);
 }
 
 /* The implementation of prim that stands for `family`: the one named like the family, else

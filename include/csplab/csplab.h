@@ -5,7 +5,7 @@
  * implementation when it is created. Implementations plug in through <csplab/impl.h>; an
  * application needs only this header.
  *
- * Error policy (docs/errors.md), applied by every function here:
+ * Error policy (docs/semantics.md, "Error policy"), applied by every function here:
  *  - Expected outcomes are return values: CSP_OK, CSP_CLOSED, CSP_WOULDBLOCK, CSP_TIMEOUT.
  *  - Creation failures return NULL and set errno (EINVAL: unknown implementation or bad
  *    argument, such as a channel beyond the size limits below, whatever the machine's memory;

@@ -56,10 +56,10 @@ enum csp_prop {
 	 * for a slot or a claim, as in the lockfree channel). Go queues them FIFO; with this flag
 	 * the waiter-order tests (TestChanWaiterOrder*) are recorded as absent. */
 	CSP_PROP_WAITERS_UNORDERED = 1u << 4,
-	/* Benchmark-only: does no synchronisation at all; measures the harness's own overhead. */
-	CSP_PROP_NULL = 1u << 30,
-	/* Test-only: a deliberately broken implementation. Never listed by `make list`. */
-	CSP_PROP_BROKEN = 1u << 31,
+	/* Bits 24-31 are the in-tree harnesses' own (their null and deliberately broken
+	 * implementations); a plug-in never sets them. Listings of the implementations a user may
+	 * pick (`make list`) leave out any implementation that has one. */
+	CSP_PROPS_HARNESS = 0xffu << 24,
 };
 
 /* Names the property (one bit) as the suite and reports print it: "starvation-free", ... */
@@ -177,6 +177,16 @@ typedef struct csp_runtime_ops {
 	int (*spawn)(csp_task_fn fn, void *arg);
 	void (*yield)(void);
 	void (*sleep)(csp_duration d);
+	/* Optional, for test harnesses; NULL if the runtime has no such knob. */
+	/* The environment variable that sets how many OS threads run its tasks, read when the
+	 * runtime starts: the conformance suite runs its tests again with 1 (and some with 4). */
+	const char *workers_env;
+	/* Make the runtime deterministic; called before its first task. Every task then runs on
+	 * one OS thread, and each scheduling decision comes from a generator seeded with `seed`,
+	 * so a seed replays one interleaving; pct_depth > 0 asks for PCT schedules of that depth
+	 * (a bug of depth d found with a known probability per schedule) instead of random walks.
+	 * Returns 0 or an errno value. The stress suite explores schedules with it. */
+	int (*deterministic)(uint64_t seed, int pct_depth);
 } csp_runtime_ops;
 
 /* The runtime tasks of `family` run on: the one registered for it, or OS threads. */

@@ -6,6 +6,8 @@
  * (TestMutex), which proves the suite can fail. It keeps Go's misuse check so that it is broken
  * in exactly one way.
  */
+#include "hx.h" /* CSP_PROP_BROKEN */
+
 #include <csplab/impl.h>
 
 #include <stdatomic.h>
