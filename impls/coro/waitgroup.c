@@ -1,20 +1,15 @@
 /*
- * waitgroup/coro: Go's sync.WaitGroup (sync/waitgroup.go, Go 1.19) with waiters parked as
- * coroutines on a gosema.
- *
- * State word: counter in the high 32 bits (signed), waiters in the low 32 bits. The Add that
- * brings the counter to zero with waiters resets the word and releases the semaphore once per
- * waiter. Invariant: waiters > 0 only while counter > 0. Wait on a zero counter is one load.
- * All atomics are seq_cst, as Go's.
+ * waitgroup/coro: Go's sync.WaitGroup (impls/shared/gowaitgroup.c) with waiters parked as
+ * coroutines on a gosema, which the last Add releases once per waiter, as Go does.
+ * Wait on a zero counter is one load.
  */
 #include "parker.h"
 
 #include "../shared/gosema.h"
-
-#define COUNTER_ONE ((uint64_t)1 << 32)
+#include "../shared/gowaitgroup.h"
 
 struct waitgroup {
-	_Atomic uint64_t state;
+	struct gowaitgroup wg; /* first: the gowaitgroup_sleep callbacks convert back */
 	struct gosema sema;
 };
 
@@ -24,35 +19,22 @@ static int init(void *self)
 	return 0;
 }
 
-static void add(void *self, int64_t delta)
+static void sleep_round(struct gowaitgroup *wg, uint32_t r)
 {
-	struct waitgroup *wg = self;
-	uint64_t s = atomic_fetch_add(&wg->state, (uint64_t)delta * COUNTER_ONE) +
-		(uint64_t)delta * COUNTER_ONE;
-	int32_t v = (int32_t)(s >> 32);
-	uint32_t w = (uint32_t)s;
-	if (v < 0)
-		csp_fatal(CSP_MSG_NEGATIVE_WG);
-	if (v > 0 || w == 0)
-		return;
-	if (atomic_load(&wg->state) != s)
-		csp_fatal("sync: WaitGroup misuse: Add called concurrently with Wait");
-	atomic_store(&wg->state, 0);
-	for (; w > 0; w--)
-		gosema_release(&wg->sema, &coro_parker);
+	(void)r; /* a unit of the semaphore is released only when a round ends */
+	gosema_acquire(&((struct waitgroup *)wg)->sema, &coro_parker, false, "sync.WaitGroup.Wait");
 }
 
-static void wait(void *self)
+static void release(struct gowaitgroup *wg, uint32_t n)
 {
-	struct waitgroup *wg = self;
-	uint64_t s = atomic_load(&wg->state);
-	while ((s >> 32) != 0) {
-		if (atomic_compare_exchange_weak(&wg->state, &s, s + 1)) {
-			gosema_acquire(&wg->sema, &coro_parker, false, "sync.WaitGroup.Wait");
-			return;
-		}
-	}
+	for (; n > 0; n--)
+		gosema_release(&((struct waitgroup *)wg)->sema, &coro_parker);
 }
+
+static const struct gowaitgroup_sleep coro_sema = { sleep_round, release };
+
+static void add(void *self, int64_t delta) { gowaitgroup_add(self, delta, &coro_sema); }
+static void wait(void *self) { gowaitgroup_wait(self, &coro_sema); }
 
 static const csp_waitgroup_ops waitgroup_coro = {
 	.info = { "coro", "coro", "Go's sync.WaitGroup parking coroutines", 0 },
