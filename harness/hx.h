@@ -47,6 +47,10 @@ typedef struct hx_suite {
 
 void hx_register(hx_suite *suite, const void *item);
 
+/* Free obj, an object of the implementation under test made for primitive prim (the harnesses'
+ * object lists); false, doing nothing, when prim names no primitive. */
+bool hx_obj_free(enum csp_prim prim, void *obj);
+
 /* The registration line: HX_REGISTER(suite, type, item) adds item (of pointer type `type`,
  * checked) to suite. A harness wraps it for its bodies (T_REGISTER, S_REGISTER). */
 #define HX_REGISTER(suite, type, item)                                                             \

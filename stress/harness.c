@@ -372,13 +372,8 @@ void s_free_all(void)
 	while (objs) {
 		struct sobj *o = objs;
 		objs = o->next;
-		switch (o->prim) {
-		case CSP_PRIM_CHAN: csp_chan_free(o->obj); break;
-		case CSP_PRIM_MUTEX: csp_mutex_free(o->obj); break;
-		case CSP_PRIM_RWLOCK: csp_rwlock_free(o->obj); break;
-		case CSP_PRIM_WAITGROUP: csp_wg_free(o->obj); break;
-		default: free(o->obj); break;
-		}
+		if (!hx_obj_free(o->prim, o->obj))
+			free(o->obj); /* s_alloc's memory */
 		free(o);
 	}
 }

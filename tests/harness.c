@@ -109,13 +109,7 @@ void t_free_objects(tctx *t)
 	struct tobj *o = atomic_exchange(&t->objs, NULL);
 	while (o) {
 		struct tobj *next = o->next;
-		switch (o->prim) {
-		case CSP_PRIM_CHAN: csp_chan_free(o->obj); break;
-		case CSP_PRIM_MUTEX: csp_mutex_free(o->obj); break;
-		case CSP_PRIM_RWLOCK: csp_rwlock_free(o->obj); break;
-		case CSP_PRIM_WAITGROUP: csp_wg_free(o->obj); break;
-		default: break;
-		}
+		hx_obj_free(o->prim, o->obj);
 		free(o);
 		o = next;
 	}

@@ -137,13 +137,7 @@ void bench_free_objects(bench_b *b)
 	struct bench_obj *next;
 	for (struct bench_obj *o = atomic_exchange(&b->objs, NULL); o; o = next) {
 		next = o->next;
-		switch (o->prim) {
-		case CSP_PRIM_CHAN: csp_chan_free(o->obj); break;
-		case CSP_PRIM_MUTEX: csp_mutex_free(o->obj); break;
-		case CSP_PRIM_RWLOCK: csp_rwlock_free(o->obj); break;
-		case CSP_PRIM_WAITGROUP: csp_wg_free(o->obj); break;
-		default: break;
-		}
+		hx_obj_free(o->prim, o->obj);
 		free(o);
 	}
 }
