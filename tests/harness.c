@@ -73,10 +73,12 @@ static void track(tctx *t, enum csp_prim prim, void *obj)
 
 static void *made(tctx *t, enum csp_prim prim, void *obj, const char *what)
 {
-	if (!obj)
+	if (!obj) {
 		t_fail(t, "%s of implementation '%s' failed: %s", what, t->impl->name, strerror(errno));
-	else
+	} else {
 		track(t, prim, obj);
+		t_tick(t);
+	}
 	return obj;
 }
 
@@ -118,6 +120,7 @@ void t_free_objects(tctx *t)
 /* ---- Tasks ------------------------------------------------------------------------------------ */
 
 struct tstart {
+	tctx *t;
 	tgroup *g;
 	csp_task_fn fn;
 	void *arg;
@@ -128,6 +131,7 @@ static void task_main(void *p)
 	struct tstart s = *(struct tstart *)p;
 	free(p);
 	s.fn(s.arg);
+	t_tick(s.t);
 	/* release: publishes everything the task did; pairs with the acquire load in t_wait */
 	atomic_fetch_sub_explicit(&s.g->pending, 1, memory_order_release);
 }
@@ -139,7 +143,7 @@ bool t_go(tctx *t, tgroup *g, csp_task_fn fn, void *arg)
 		t_fail(t, "out of memory spawning a task");
 		return false;
 	}
-	*s = (struct tstart){ g, fn, arg };
+	*s = (struct tstart){ t, g, fn, arg };
 	atomic_fetch_add_explicit(&g->pending, 1, memory_order_relaxed); /* read only after spawn */
 	int rc = csp_go(task_main, s);
 	if (rc != 0) {

@@ -53,6 +53,10 @@ struct tctx {
 	 * process spent waiting for a CPU (harness/hx.h: hx_busy), so a deadline means "no
 	 * progress", not "a busy machine"; read it afresh at each check. */
 	_Atomic int64_t deadline;
+	/* Steps the body has made (t_tick). While they keep coming the runner moves the deadline
+	 * later too, so it bounds a stall, not a slow run: a spinning lock whose next owner is
+	 * preempted, on a machine shared with a CPU hog, progresses slowly but does not hang. */
+	_Atomic uint64_t ticks;
 	hx_first first;       /* the first failure */
 	_Atomic(struct tobj *) objs;
 	_Atomic(const char *) progress; /* a static string: where the body is */
@@ -99,6 +103,13 @@ static inline void t_absent(tctx *t, const char *why)
 static inline void t_progress(tctx *t, const char *where)
 {
 	atomic_store(&t->progress, where);
+}
+
+/* One step of progress: an object made, a task finished, a critical section run. */
+static inline void t_tick(tctx *t)
+{
+	/* relaxed: a count the runner only watches change; it orders nothing */
+	atomic_fetch_add_explicit(&t->ticks, 1, memory_order_relaxed);
 }
 
 /* ---- Objects of the implementation under test -------------------------------------------------- */

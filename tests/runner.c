@@ -56,20 +56,35 @@ static void body_task(void *p)
 	atomic_store_explicit(&r->done, 1, memory_order_release);
 }
 
+/* A body that keeps making steps (t_tick) may run this many times its timeout in all. */
+enum { PROGRESS_STRETCH = 10 };
+
 /* Wait on the CMocka thread (an OS thread outside any runtime) until the body is done, or
- * `grace` past the test's deadline. Meanwhile the deadline moves later by the time the process
- * waited for a CPU (hx_busy_sample); *discounted says how much in all. */
+ * `grace` past the test's deadline. The deadline moves later in two ways, checked each
+ * HX_BUSY_PERIOD: by the time the process waited for a CPU (hx_busy_sample; *discounted says
+ * how much in all), and, while the body's step count keeps rising, to a full timeout from the
+ * last step seen, up to PROGRESS_STRETCH timeouts from the start. So the deadline bounds a
+ * stall; a slow machine only lengthens a run. */
 static bool wait_body(struct body_run *r, int64_t grace, int64_t *discounted)
 {
 	struct timespec tick = { 0, 200 * 1000 };
 	hx_busy busy;
 	hx_busy_start(&busy);
+	int64_t last_cap = busy.at + PROGRESS_STRETCH * test_timeout;
+	uint64_t ticks = atomic_load_explicit(&r->t->ticks, memory_order_relaxed);
 	bool done;
 	/* acquire: pairs with the release store in body_task */
 	while (!(done = atomic_load_explicit(&r->done, memory_order_acquire))) {
 		int64_t now = csp_now();
-		if (now - busy.at >= HX_BUSY_PERIOD_NS)
+		if (now - busy.at >= HX_BUSY_PERIOD_NS) {
 			atomic_fetch_add(&r->t->deadline, hx_busy_sample(&busy));
+			/* relaxed: only whether the count changed matters (t_tick) */
+			uint64_t seen = atomic_load_explicit(&r->t->ticks, memory_order_relaxed);
+			int64_t by = now + test_timeout < last_cap ? now + test_timeout : last_cap;
+			if (seen != ticks && atomic_load(&r->t->deadline) < by)
+				atomic_store(&r->t->deadline, by);
+			ticks = seen;
+		}
 		if (now > atomic_load(&r->t->deadline) + grace)
 			break;
 		nanosleep(&tick, NULL);
@@ -145,9 +160,9 @@ static void run_one(void **state)
 			const char *where = atomic_load(&t->progress);
 			const char *first = hx_first_msg(&t->first);
 			failed(s, HX_WHY_HANG,
-				"timed out after %lld s, not counting %.1f s spent waiting for a CPU "
-				"(last progress: %s)%s%s",
-				(long long)(test_timeout / CSP_SECOND),
+				"timed out: no step for %lld s, or past %d times that with steps, not "
+				"counting %.1f s spent waiting for a CPU (last progress: %s)%s%s",
+				(long long)(test_timeout / CSP_SECOND), PROGRESS_STRETCH,
 				(double)discounted / CSP_SECOND, where ? where : "none recorded",
 				first ? "; first failure: " : "", first ? first : "");
 		}

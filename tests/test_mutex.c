@@ -46,6 +46,7 @@ static bool critical_section(struct hammer *h)
 		csp_yield();
 	h->counter = v + 1;
 	int after = atomic_fetch_sub_explicit(&h->inside, 1, memory_order_relaxed);
+	t_tick(h->t);
 	if (before != 0 || after != 1) {
 		t_fail(h->t, "the mutex does not exclude: %d other task(s) inside at entry, %d at exit",
 			before, after - 1);

@@ -84,6 +84,7 @@ static void hammer_reader(void *arg)
 		bool stable = h->writes == seen;
 		leave(h, 1);
 		csp_rwlock_runlock(h->l);
+		t_tick(h->t);
 		if (n < 1 || n >= WRITER_WEIGHT || !stable) {
 			t_fail(h->t, "a reader saw activity %d (a writer counts %d)%s", n, WRITER_WEIGHT,
 				stable ? "" : ", and a write while it held the read lock");
@@ -103,6 +104,7 @@ static void hammer_writer(void *arg)
 		h->writes = w + 1;
 		leave(h, WRITER_WEIGHT);
 		csp_rwlock_unlock(h->l);
+		t_tick(h->t);
 		if (n != WRITER_WEIGHT) {
 			t_fail(h->t, "a writer saw activity %d, not %d (itself alone)", n, WRITER_WEIGHT);
 			return;
