@@ -57,6 +57,9 @@ struct tctx {
 	 * later too, so it bounds a stall, not a slow run: a spinning lock whose next owner is
 	 * preempted, on a machine shared with a CPU hog, progresses slowly but does not hang. */
 	_Atomic uint64_t ticks;
+	/* csp_now() after which the long loops stop at their floor (t_more), and whether one did */
+	int64_t soft_end;
+	_Atomic int cut;
 	hx_first first;       /* the first failure */
 	_Atomic(struct tobj *) objs;
 	_Atomic(const char *) progress; /* a static string: where the body is */
@@ -146,6 +149,13 @@ int t_ncpu(void);
 int64_t t_iters(int64_t n);
 /* True in a sanitizer build. */
 bool t_sanitized(void);
+/* Should a loop planned for n iterations, `done` of them run, go on? Always up to a floor of
+ * n/8 (at least 1), then only while the test's time budget (a third of its timeout) lasts. On a
+ * quiet machine the budget is never reached; on one shared with a CPU hog, a loop of thread
+ * spawns or yields does fewer iterations instead of failing for time, and the runner says so
+ * on stderr. The loops that spawn or yield per iteration use it; detection on a quiet machine
+ * (the mutant check's) runs the full count. */
+bool t_more(tctx *t, int64_t done, int64_t n);
 
 /* ---- Fatal misuse (direct tests only) --------------------------------------------------------- */
 

@@ -65,13 +65,14 @@ enum { PROGRESS_STRETCH = 10 };
  * how much in all), and, while the body's step count keeps rising, to a full timeout from the
  * last step seen, up to PROGRESS_STRETCH timeouts from the start. So the deadline bounds a
  * stall; a slow machine only lengthens a run. */
-static bool wait_body(struct body_run *r, int64_t grace, int64_t *discounted)
+static bool wait_body(struct body_run *r, int64_t grace, int64_t *discounted, bool *stepping)
 {
 	struct timespec tick = { 0, 200 * 1000 };
 	hx_busy busy;
 	hx_busy_start(&busy);
 	int64_t last_cap = busy.at + PROGRESS_STRETCH * test_timeout;
 	uint64_t ticks = atomic_load_explicit(&r->t->ticks, memory_order_relaxed);
+	int64_t stepped = busy.at; /* when a step was last seen */
 	bool done;
 	/* acquire: pairs with the release store in body_task */
 	while (!(done = atomic_load_explicit(&r->done, memory_order_acquire))) {
@@ -81,12 +82,17 @@ static bool wait_body(struct body_run *r, int64_t grace, int64_t *discounted)
 			/* relaxed: only whether the count changed matters (t_tick) */
 			uint64_t seen = atomic_load_explicit(&r->t->ticks, memory_order_relaxed);
 			int64_t by = now + test_timeout < last_cap ? now + test_timeout : last_cap;
-			if (seen != ticks && atomic_load(&r->t->deadline) < by)
-				atomic_store(&r->t->deadline, by);
+			if (seen != ticks) {
+				stepped = now;
+				if (atomic_load(&r->t->deadline) < by)
+					atomic_store(&r->t->deadline, by);
+			}
 			ticks = seen;
 		}
-		if (now > atomic_load(&r->t->deadline) + grace)
+		if (now > atomic_load(&r->t->deadline) + grace) {
+			*stepping = now - stepped < test_timeout;
 			break;
+		}
 		nanosleep(&tick, NULL);
 		if (tick.tv_nsec < 5 * 1000 * 1000)
 			tick.tv_nsec *= 2;
@@ -143,6 +149,7 @@ static void run_one(void **state)
 	t->impl = s->impl;
 	t->rt = csp_runtime_for(s->impl->family);
 	t->deadline = csp_now() + test_timeout;
+	t->soft_end = csp_now() + test_timeout / 3;
 	if (s->tc->direct) {
 		s->tc->body(t);
 	} else {
@@ -156,18 +163,25 @@ static void run_one(void **state)
 				t->rt->name, strerror(rc));
 		/* Grace beyond the body's own deadline, so its bounded waits report first. */
 		int64_t discounted;
-		if (!wait_body(r, 5 * CSP_SECOND, &discounted)) {
+		bool stepping = false;
+		if (!wait_body(r, 5 * CSP_SECOND, &discounted, &stepping)) {
 			const char *where = atomic_load(&t->progress);
 			const char *first = hx_first_msg(&t->first);
 			failed(s, HX_WHY_HANG,
-				"timed out: no step for %lld s, or past %d times that with steps, not "
-				"counting %.1f s spent waiting for a CPU (last progress: %s)%s%s",
-				(long long)(test_timeout / CSP_SECOND), PROGRESS_STRETCH,
+				"timed out: %s %lld s, not counting %.1f s spent waiting for a CPU "
+				"(last progress: %s)%s%s",
+				stepping ? "still making steps after" : "no step for",
+				(long long)(stepping ? PROGRESS_STRETCH * test_timeout : test_timeout) /
+					CSP_SECOND,
 				(double)discounted / CSP_SECOND, where ? where : "none recorded",
 				first ? "; first failure: " : "", first ? first : "");
 		}
 		free(r);
 	}
+	if (atomic_load(&t->cut))
+		print_message("csplab: %s: long loops stopped at their floor (an eighth) when the "
+			"time budget of %lld s ran out (a busy machine)\n", s->name,
+			(long long)(test_timeout / 3 / CSP_SECOND));
 	const char *first = hx_first_msg(&t->first);
 	if (first)
 		failed(s, t->first.why, "%s", first);
@@ -195,7 +209,9 @@ static _Noreturn void usage(const char *why)
 		"  -p, --prim=P         only primitive P: chan, mutex, rwlock or waitgroup\n"
 		"  -i, --impl=NAME      only implementation NAME\n"
 		"  -t, --test=NAME      only test NAME\n"
-		"  -T, --timeout=SECS   bound on each test (default 30, sanitized builds 90)\n"
+		"  -T, --timeout=SECS   bound on each test's stall: it fails after SECS without a\n"
+		"                       step, or 10 x SECS in all (default 30, sanitized builds 90;\n"
+		"                       time spent waiting for a CPU is not counted)\n"
 		"  -h, --help           this help\n"
 		"  -V, --version        print csplab's version\n"
 		"\n"

@@ -236,7 +236,7 @@ static void test_nonblock_recv_race(tctx *t)
 {
 	t_progress(t, "TestNonblockRecvRace");
 	int64_t n = t_iters(10000); /* Go's count (-short: 100); sanitizer builds run an eighth */
-	for (int64_t i = 0; i < n && !t_failed(t); i++) {
+	for (int64_t i = 0; t_more(t, i, n) && !t_failed(t); i++) {
 		csp_chan *c = t_chan(t, sizeof(int), 1);
 		if (!c)
 			return;

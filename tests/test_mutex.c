@@ -83,7 +83,7 @@ static void hammer_task(void *arg)
 	struct hammer *h = arg;
 	int64_t entered = 0;
 	hammer_gate(h);
-	for (int64_t i = 0; i < h->loops && !t_failed(h->t); i++) {
+	for (int64_t i = 0; t_more(h->t, i, h->loops) && !t_failed(h->t); i++) {
 		if (!hammer_acquire(h, i))
 			continue;
 		critical_section(h);

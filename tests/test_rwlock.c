@@ -76,7 +76,7 @@ static void leave(struct rw_hammer *h, int weight)
 static void hammer_reader(void *arg)
 {
 	struct rw_hammer *h = arg;
-	for (int64_t i = 0; i < h->loops && !t_failed(h->t); i++) {
+	for (int64_t i = 0; t_more(h->t, i, h->loops) && !t_failed(h->t); i++) {
 		csp_rwlock_rlock(h->l);
 		int n = enter(h, 1);
 		int64_t seen = h->writes;
@@ -96,7 +96,7 @@ static void hammer_reader(void *arg)
 static void hammer_writer(void *arg)
 {
 	struct rw_hammer *h = arg;
-	for (int64_t i = 0; i < h->loops && !t_failed(h->t); i++) {
+	for (int64_t i = 0; t_more(h->t, i, h->loops) && !t_failed(h->t); i++) {
 		csp_rwlock_lock(h->l);
 		int n = enter(h, WRITER_WEIGHT);
 		int64_t w = h->writes;

@@ -32,7 +32,7 @@ static void nonblock_select_race(tctx *t, bool close_c2)
 	tgroup g = { 0 };
 	int64_t i;
 	bool got = true;
-	for (i = 0; i < n && got; i++) {
+	for (i = 0; t_more(t, i, n) && got; i++) {
 		csp_chan *c1 = t_chan(t, sizeof(int), 1);
 		csp_chan *c2 = t_chan(t, sizeof(int), close_c2 ? 0 : 1);
 		if (!c1 || !c2)

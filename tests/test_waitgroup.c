@@ -137,7 +137,7 @@ static void test_waitgroup_race(tctx *t)
 	tgroup g = { 0 };
 	int64_t iters = t_iters(1000);
 	struct race r;
-	for (int64_t i = 0; i < iters && !t_failed(t); i++) {
+	for (int64_t i = 0; t_more(t, i, iters) && !t_failed(t); i++) {
 		r.wg = t_wg(t);
 		if (!r.wg)
 			break;
