@@ -180,8 +180,8 @@ static void run_one(void **state)
 	}
 	if (atomic_load(&t->cut))
 		print_message("csplab: %s: long loops stopped at their floor (an eighth) when the "
-			"time budget of %lld s ran out (a busy machine)\n", s->name,
-			(long long)(test_timeout / 3 / CSP_SECOND));
+			"time budget of %.3g s ran out (a busy machine)\n", s->name,
+			(double)test_timeout / 3 / CSP_SECOND);
 	const char *first = hx_first_msg(&t->first);
 	if (first)
 		failed(s, t->first.why, "%s", first);
