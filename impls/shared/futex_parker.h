@@ -1,9 +1,12 @@
 /*
  * futex_parker: the parker (parker.h) of every family that parks OS threads on a futex word: one
- * 32-bit word per blocked task, 0 parked, 1 unparked.
+ * 32-bit word per blocked task: awake (parked but not yet asleep), unparked, or asleep.
  *
- * park sleeps on the word until it reads 1 (futex_wait re-checks, so a wake that arrives before
- * the sleep is not lost); unpark stores 1 (release) and wakes. The wake may reach the word after
+ * park announces its sleep (awake -> asleep, one compare-and-swap) and sleeps on the word until
+ * it reads unparked (futex_wait re-checks, so a wake that arrives before the sleep is not lost).
+ * unpark exchanges in unparked (release) and makes the wake system call only if the old value
+ * was asleep: a hand-off to a task still in its spin phase costs no system call on either side,
+ * as glibc's mutex skips the wake when no waiter is recorded. The wake may reach the word after
  * its owner has returned and reused the stack slot: that can only be a spurious wake for the
  * slot's next user, and every futex waiter re-checks its condition.
  *
