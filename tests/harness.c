@@ -230,6 +230,23 @@ bool t_more(tctx *t, int64_t done, int64_t n)
 	return false;
 }
 
+void t_watch_start(twatch *w)
+{
+	hx_busy_start(&w->busy);
+	w->start = csp_now();
+}
+
+int64_t t_watch_stop(twatch *w, int64_t *queued)
+{
+	int64_t took = csp_now() - w->start;
+	int64_t q = hx_busy_sample(&w->busy);
+	hx_busy_stop(&w->busy);
+	q = q < took ? q : took;
+	if (queued)
+		*queued = q;
+	return took - q;
+}
+
 /* ---- Fatal misuse ----------------------------------------------------------------------------- */
 
 void t_expect_fatal(tctx *t, void (*fn)(void *), void *arg, const char *message)

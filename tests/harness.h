@@ -157,6 +157,17 @@ bool t_sanitized(void);
  * (the mutant check's) runs the full count. */
 bool t_more(tctx *t, int64_t done, int64_t n);
 
+/* A stopwatch for a bound on elapsed time ("returns within X"): its reading leaves out the time
+ * the process's threads spent waiting for a CPU meanwhile (hx_busy, the deadlines' discount), so
+ * a busy machine does not fail the bound; on a quiet one it is the wall time. */
+typedef struct twatch {
+	int64_t start;
+	hx_busy busy;
+} twatch;
+void t_watch_start(twatch *w);
+/* The elapsed time less the discount; *queued (if not NULL) gets the discount. Ends the watch. */
+int64_t t_watch_stop(twatch *w, int64_t *queued);
+
 /* ---- Fatal misuse (direct tests only) --------------------------------------------------------- */
 
 /* Run fn(arg) in a forked child and check that it dies (abort or nonzero exit) printing

@@ -304,10 +304,11 @@ static void test_mutex_fairness(tctx *t)
 		return;
 	t_progress(t, "a task hogs the mutex while another takes it ten times");
 	tgroup g = { 0 };
-	int64_t start = csp_now();
+	twatch w;
+	t_watch_start(&w);
 	bool waited = t_go(t, &g, fairness_hog, &f) && t_go(t, &g, fairness_visitor, &f) &&
 		t_wait_flag(t, &f.done, "ten acquisitions while another task hogs the mutex");
-	int64_t took = csp_now() - start;
+	int64_t took = t_watch_stop(&w, NULL);
 	atomic_store(&f.stop, 1);
 	if (!t_wait(t, &g, "the hog and the visitor to stop") || !waited)
 		return;

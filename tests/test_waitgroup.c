@@ -167,7 +167,8 @@ static void test_waitgroup_wait_zero(tctx *t)
 	csp_waitgroup *wg = t_wg(t);
 	if (!wg)
 		return;
-	int64_t start = csp_now();
+	twatch w;
+	t_watch_start(&w);
 	t_progress(t, "Wait on a new WaitGroup");
 	for (int i = 0; i < ZERO_WAITS; i++)
 		csp_wg_wait(wg);
@@ -182,7 +183,7 @@ static void test_waitgroup_wait_zero(tctx *t)
 	csp_wg_add(wg, 3);
 	csp_wg_add(wg, -3);
 	csp_wg_wait(wg);
-	int64_t took = csp_now() - start;
+	int64_t took = t_watch_stop(&w, NULL);
 	int64_t bound = t_sanitized() ? 10 * ZERO_BOUND : ZERO_BOUND;
 	T_CHECK(t, took < bound, "%d Waits on a zero counter took %.0f ms", ZERO_WAITS + 3,
 		(double)took / CSP_MILLISECOND);
