@@ -168,6 +168,13 @@ def kill(check, name, rc, out, secs, cmd):
             "how": how, "secs": secs, "cmd": " ".join(cmd)}
 
 
+def out_of_time(check, secs):
+    """A run the time bound cut off: slow, not a verdict (a hang is the suites' own verdict,
+    reported with a result line), so it counts as survived."""
+    return {"check": check, "name": "-", "tsan": False, "how": "time bound reached",
+            "secs": secs, "survived": True}
+
+
 def conformance(b, mid, h, budget):
     """A kill dict, or None if the suite passed (or everything was absent)."""
     env = dict(os.environ, CMOCKA_TEST_ABORT="1")
@@ -176,9 +183,8 @@ def conformance(b, mid, h, budget):
     rc, out, secs = run(cmd, budget, env)
     if rc in (0, 77):
         return None
-    if rc == "timeout":  # slow, not hung: a hang is the suite's own verdict, with a result line
-        return {"check": "conformance", "name": "-", "tsan": False, "how": "time bound reached",
-                "secs": secs, "survived": True}
+    if rc == "timeout":
+        return out_of_time("conformance", secs)
     # first: "<prim>/<impl>/<test>"
     return kill("conformance", lambda first: first.rsplit("/", 1)[-1] if first else "?",
                 rc, out, secs, cmd)
@@ -215,8 +221,7 @@ def stress(b, mid, h, budget, runs, seconds=None, seed=None):
     for scenario, load in runs:
         left = t_end - time.monotonic()
         if left <= 5:
-            return {"check": "stress", "name": "-", "tsan": False, "how": "time bound reached",
-                    "secs": secs_total, "survived": True}
+            return out_of_time("stress", secs_total)
         how_run = ["--seeds", str(DET_SEEDS)] if load == "det" else \
             ["--seeds", str(DET_SEEDS), "--pct", "3"] if load == "pct" else \
             ["--load", load, "--chaos", "1" if load == "normal" else "0"]
@@ -229,9 +234,8 @@ def stress(b, mid, h, budget, runs, seconds=None, seed=None):
         secs_total += secs
         if rc in (0, 77):
             continue
-        if rc == "timeout":  # the budget ran out mid-run: slow, not a verdict (see conformance)
-            return {"check": "stress", "name": "-", "tsan": False, "how": "time bound reached",
-                    "secs": secs_total, "survived": True}
+        if rc == "timeout":
+            return out_of_time("stress", secs_total)
         name = scenario + {"normal": "", "over": "/oversub", "det": "/det", "pct": "/pct"}[load]
         return kill("stress", lambda first: name, rc, out, secs_total, cmd)
     return None

@@ -220,11 +220,16 @@ int64_t t_iters(int64_t n)
 	return r < 1 ? 1 : r;
 }
 
+int64_t t_floor(int64_t n)
+{
+	return n / 8 > 0 ? n / 8 : 1;
+}
+
 bool t_more(tctx *t, int64_t done, int64_t n)
 {
 	if (done >= n)
 		return false;
-	if (done < (n / 8 > 0 ? n / 8 : 1) || csp_now() < t->soft_end)
+	if (done < t_floor(n) || csp_now() < t->soft_end)
 		return true;
 	atomic_store(&t->cut, 1);
 	return false;

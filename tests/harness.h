@@ -156,6 +156,8 @@ bool t_sanitized(void);
  * on stderr. The loops that spawn or yield per iteration use it; detection on a quiet machine
  * (the mutant check's) runs the full count. */
 bool t_more(tctx *t, int64_t done, int64_t n);
+/* The floor t_more always runs of a loop planned for n iterations: n/8, at least 1. */
+int64_t t_floor(int64_t n);
 
 /* A stopwatch for a bound on elapsed time ("returns within X"): its reading leaves out the time
  * the process's threads spent waiting for a CPU meanwhile (hx_busy, the deadlines' discount), so

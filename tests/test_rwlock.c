@@ -134,7 +134,7 @@ static void hammer_rwmutex(tctx *t, int readers, int64_t loops)
 	int64_t wrote = atomic_load(&h.wrote);
 	T_CHECK(t, h.writes == wrote, "lost writes: %lld after %lld write locks",
 		(long long)h.writes, (long long)wrote);
-	T_CHECK(t, wrote >= 2 * (loops / 8 > 0 ? loops / 8 : 1),
+	T_CHECK(t, wrote >= 2 * t_floor(loops),
 		"the writers took %lld write locks, fewer than their floor", (long long)wrote);
 }
 
