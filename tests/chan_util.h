@@ -33,12 +33,13 @@ int task_count(int per_cpu);
 
 /* ---- Timeouts and blocking ------------------------------------------------------------------- */
 
-/* Fail unless an operation started at `start` with duration d took at least d, and not
- * absurdly longer. */
-void check_took(tctx *t, int64_t start, csp_duration d, const char *what);
-/* Fail unless `status`, returned by a timed operation started at `start` with duration d, is a
- * timeout no earlier than d and not absurdly late. */
-void check_timed_out(tctx *t, int status, int64_t start, csp_duration d, const char *what);
+/* Fail unless an operation timed by w (started just before it) with duration d took at least d
+ * of wall time, and not absurdly longer once the time spent waiting for a CPU is left out.
+ * Stops w. */
+void check_took(tctx *t, twatch *w, csp_duration d, const char *what);
+/* Fail unless `status`, returned by a timed operation timed by w with duration d, is a timeout
+ * no earlier than d and not absurdly late (as check_took). Stops w. */
+void check_timed_out(tctx *t, int status, twatch *w, csp_duration d, const char *what);
 /* A timed receive on c, on which nobody sends for now, must time out. */
 void expect_recv_blocks(tctx *t, csp_chan *c, const char *what);
 /* A timed send of *elem on c, which has no room and no receiver for now, must time out. */

@@ -16,11 +16,12 @@ static void test_nil_chan(tctx *t)
 	T_CHECK_EQ(t, csp_chan_trysend(NULL, &v), CSP_WOULDBLOCK);
 	T_CHECK_EQ(t, csp_chan_tryrecv(NULL, &v, &ok), CSP_WOULDBLOCK);
 	T_CHECK(t, v == 3 && !ok, "tryrecv on nil changed the value (%d) or left ok set", v);
-	int64_t start = csp_now();
-	check_timed_out(t, csp_chan_send_timeout(NULL, &v, TIMEOUT_D), start, TIMEOUT_D,
+	twatch w;
+	t_watch_start(&w);
+	check_timed_out(t, csp_chan_send_timeout(NULL, &v, TIMEOUT_D), &w, TIMEOUT_D,
 		"timed send on nil");
-	start = csp_now();
-	check_timed_out(t, csp_chan_recv_timeout(NULL, &v, NULL, TIMEOUT_D), start, TIMEOUT_D,
+	t_watch_start(&w);
+	check_timed_out(t, csp_chan_recv_timeout(NULL, &v, NULL, TIMEOUT_D), &w, TIMEOUT_D,
 		"timed receive on nil");
 	T_CHECK_EQ(t, csp_chan_len(NULL), 0);
 	T_CHECK_EQ(t, csp_chan_cap(NULL), 0);
@@ -38,19 +39,20 @@ static void test_timeouts(tctx *t)
 		if (!c)
 			return;
 		int v = POISON;
-		int64_t start = csp_now();
-		check_timed_out(t, csp_chan_recv_timeout(c, &v, NULL, TIMEOUT_D), start, TIMEOUT_D,
+		twatch w;
+		t_watch_start(&w);
+		check_timed_out(t, csp_chan_recv_timeout(c, &v, NULL, TIMEOUT_D), &w, TIMEOUT_D,
 			"timed receive from an empty channel");
-		start = csp_now();
-		check_timed_out(t, csp_chan_recv_timeout(c, &v, NULL, 0), start, 0,
+		t_watch_start(&w);
+		check_timed_out(t, csp_chan_recv_timeout(c, &v, NULL, 0), &w, 0,
 			"zero-duration receive from an empty channel");
 		fill(t, c, (int)cap);
 		int other = 77;
-		start = csp_now();
-		check_timed_out(t, csp_chan_send_timeout(c, &other, TIMEOUT_D), start, TIMEOUT_D,
+		t_watch_start(&w);
+		check_timed_out(t, csp_chan_send_timeout(c, &other, TIMEOUT_D), &w, TIMEOUT_D,
 			"timed send to a full channel");
-		start = csp_now();
-		check_timed_out(t, csp_chan_send_timeout(c, &other, -TIMEOUT_D), start, 0,
+		t_watch_start(&w);
+		check_timed_out(t, csp_chan_send_timeout(c, &other, -TIMEOUT_D), &w, 0,
 			"negative-duration send to a full channel");
 		T_CHECK_EQ(t, csp_chan_len(c), cap);
 		if (cap > 0) {

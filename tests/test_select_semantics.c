@@ -186,11 +186,12 @@ static void close_wakes_select(tctx *t, csp_case first, bool probe_send)
 	if (!t_go(t, &g, blocked_select_task, &b))
 		return;
 	int v = 99, st;
-	int64_t start = csp_now();
+	twatch w;
+	t_watch_start(&w);
 	/* two senders (or two receivers) on an unbuffered channel never meet */
 	st = probe_send ? csp_chan_send_timeout(c, &v, BLOCK_WAIT)
 			: csp_chan_recv_timeout(c, NULL, NULL, BLOCK_WAIT);
-	check_took(t, start, BLOCK_WAIT, "probe of the blocked select's channel");
+	check_took(t, &w, BLOCK_WAIT, "probe of the blocked select's channel");
 	csp_chan_close(c);
 	if (!t_wait(t, &g, "select woken by close"))
 		return;
