@@ -1,6 +1,8 @@
 /*
  * chan/pthread: Go's channel algorithm (impls/shared/gochan.c) on a pthread mutex per channel and
- * a parker (impls/shared/parker.h) that is a mutex + condition variable per blocked operation.
+ * a parker (impls/shared/parker.h) per blocked operation that spins, announces its sleep
+ * (parker.h's announced-sleep word) and sleeps in a condition variable: an unpark signals only a
+ * parker that announced its sleep.
  */
 #include "../shared/gochan.h"
 
@@ -13,9 +15,10 @@ static void lock(void *l) { pthread_mutex_lock(l); }
 static void unlock(void *l) { pthread_mutex_unlock(l); }
 
 struct parker {
+	_Atomic uint32_t word; /* parker.h's announced sleep */
+	bool woken;            /* under mu: the unparker has finished with the parker */
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
-	bool unparked; /* under mu */
 };
 _Static_assert(sizeof(struct parker) <= PARKER_MAX, "parker too large");
 
@@ -34,9 +37,10 @@ static void park_init(void *p, const char *reason, const void *obj)
 	(void)reason;
 	(void)obj;
 	pthread_once(&monotonic_once, monotonic_init);
+	atomic_init(&k->word, PARK_AWAKE);
+	k->woken = false;
 	pthread_mutex_init(&k->mu, NULL);
 	pthread_cond_init(&k->cv, &monotonic);
-	k->unparked = false;
 }
 
 static void park_destroy(void *p)
@@ -46,40 +50,64 @@ static void park_destroy(void *p)
 	pthread_mutex_destroy(&k->mu);
 }
 
+static bool unparked(void *p)
+{
+	return park_word_unparked(&((struct parker *)p)->word);
+}
+
+/* Once the sleep is announced, the park ends only under mu with `woken` set: an unparker that saw
+ * the announcement locks mu after its exchange, and must find the parker still there. */
 static bool park(void *p, int64_t deadline)
 {
 	struct parker *k = p;
+	if (!park_word_announce(&k->word))
+		return true;
 	struct timespec ts = { .tv_sec = deadline / CSP_SECOND, .tv_nsec = deadline % CSP_SECOND };
 	bool timed_out = false;
 	pthread_mutex_lock(&k->mu);
-	while (!k->unparked && !timed_out) {
+	while (!k->woken && !timed_out) {
 		if (deadline == CSP_FOREVER)
 			pthread_cond_wait(&k->cv, &k->mu);
 		else
 			timed_out = pthread_cond_timedwait(&k->cv, &k->mu, &ts) != 0;
 	}
-	bool unparked = k->unparked;
+	if (!k->woken) {
+		/* Timed out: withdraw the announcement unless an unpark is under way, whose wake the
+		 * parker must then wait for (it comes at once: the unparker is between its exchange
+		 * and mu). relaxed on success (nothing was handed over); on failure mu orders it. */
+		uint32_t w = PARK_ASLEEP;
+		if (atomic_compare_exchange_strong_explicit(&k->word, &w, PARK_AWAKE,
+			    memory_order_relaxed, memory_order_relaxed)) {
+			pthread_mutex_unlock(&k->mu);
+			return false;
+		}
+		while (!k->woken)
+			pthread_cond_wait(&k->cv, &k->mu);
+	}
 	pthread_mutex_unlock(&k->mu);
-	return unparked;
+	return true;
 }
 
 static void unpark(void *p)
 {
 	struct parker *k = p;
+	if (!park_word_unpark(&k->word))
+		return; /* not asleep: its next look at the word ends the park; k may be gone now */
 	pthread_mutex_lock(&k->mu);
-	k->unparked = true;
-	/* Signal while holding mu: the parked task cannot see `unparked`, return and free the
-	 * parker before this unlock. */
+	k->woken = true;
+	/* Signal while holding mu: the parked task cannot see `woken`, return and free the parker
+	 * before this unlock. */
 	pthread_cond_signal(&k->cv);
 	pthread_mutex_unlock(&k->mu);
 }
 
-/* No spin phase: this family's channel is the baseline that blocks at once. */
 static const struct parker_ops pthread_parker = {
 	.init = park_init,
 	.destroy = park_destroy,
 	.park = park,
 	.unpark = unpark,
+	.unparked = unparked,
+	.spin = OS_PARKER_SPIN,
 };
 
 static const struct gochan_sync pthread_sync = {

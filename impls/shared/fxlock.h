@@ -17,7 +17,7 @@ enum { FXLOCK_FREE = 0, FXLOCK_HELD = 1, FXLOCK_CONTENDED = 2 };
 
 /* Spin reads before sleeping: about a microsecond, far below the ~19 µs that a futex sleep/wake
  * round trip between two threads costs on the 2-core machine csplab is measured on (the same
- * reasoning as FUTEX_PARKER_SPIN, futex_parker.h). */
+ * reasoning as OS_PARKER_SPIN, parker.h). */
 #define FXLOCK_SPIN 100
 
 typedef struct fxlock {
