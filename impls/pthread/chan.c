@@ -9,7 +9,20 @@
 #include <pthread.h>
 #include <time.h>
 
-static int lock_init(void *l) { return pthread_mutex_init(l, NULL); }
+/* The channel lock: glibc's adaptive mutex, which spins a bounded while (as glibc decides) before
+ * it sleeps in the kernel; a channel's critical sections are short, so a contended lock is most
+ * often free again within that spin. Against the default mutex (A/B, 7 alternating rounds):
+ * ChanProdCons10 223 -> 131 ns/op, ChanSync 382 -> 270 (p = .026); ChanPopular and
+ * SelectAsyncContended 1.04x and 1.10x, not significant (p >= .13). */
+static int lock_init(void *l)
+{
+	pthread_mutexattr_t a;
+	pthread_mutexattr_init(&a);
+	pthread_mutexattr_settype(&a, PTHREAD_MUTEX_ADAPTIVE_NP);
+	int err = pthread_mutex_init(l, &a);
+	pthread_mutexattr_destroy(&a);
+	return err;
+}
 static void lock_destroy(void *l) { pthread_mutex_destroy(l); }
 static void lock(void *l) { pthread_mutex_lock(l); }
 static void unlock(void *l) { pthread_mutex_unlock(l); }
