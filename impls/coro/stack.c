@@ -21,8 +21,9 @@
  * list. The whole list is counted on its own, so that after a burst of more than POOL_WHOLE live
  * coroutines a steady churn of fewer still costs no system call (with one list, every free past
  * the burst's POOL_WHOLE-th trimmed a stack: WaitGroupForkJoin at fan-out 1000 after the
- * 10 000-coroutine chain took 4.8 ms a round, 0.35 ms in a fresh process). Address space is never returned: a program keeps the
- * mappings of its peak number of live coroutines (NORESERVE: virtual only). Memory kept for
+ * 10 000-coroutine chain took 4.8 ms a round, 0.35 ms in a fresh process). Address space is
+ * never returned: a program keeps the mappings of its peak number of live coroutines
+ * (NORESERVE: virtual only). Memory kept for
  * reuse: at most POOL_WHOLE stacks in full plus POOL_MAX pages (64 MiB with 4 KiB pages).
  *
  * The strict TSan build (fiber.h) must not reuse a dead coroutine's stack: without a switch that

@@ -4,6 +4,7 @@
  * (parker.h's announced-sleep word) and sleeps in a condition variable: an unpark signals only a
  * parker that announced its sleep.
  */
+#define _GNU_SOURCE /* PTHREAD_ADAPTIVE_MUTEX_INITIALIZER_NP */
 #include "../shared/gochan.h"
 
 #include <pthread.h>
@@ -16,12 +17,8 @@
  * SelectAsyncContended 1.04x and 1.10x, not significant (p >= .13). */
 static int lock_init(void *l)
 {
-	pthread_mutexattr_t a;
-	pthread_mutexattr_init(&a);
-	pthread_mutexattr_settype(&a, PTHREAD_MUTEX_ADAPTIVE_NP);
-	int err = pthread_mutex_init(l, &a);
-	pthread_mutexattr_destroy(&a);
-	return err;
+	*(pthread_mutex_t *)l = (pthread_mutex_t)PTHREAD_ADAPTIVE_MUTEX_INITIALIZER_NP;
+	return 0;
 }
 static void lock_destroy(void *l) { pthread_mutex_destroy(l); }
 static void lock(void *l) { pthread_mutex_lock(l); }
@@ -85,12 +82,9 @@ static bool park(void *p, int64_t deadline)
 			timed_out = pthread_cond_timedwait(&k->cv, &k->mu, &ts) != 0;
 	}
 	if (!k->woken) {
-		/* Timed out: withdraw the announcement unless an unpark is under way, whose wake the
-		 * parker must then wait for (it comes at once: the unparker is between its exchange
-		 * and mu). relaxed on success (nothing was handed over); on failure mu orders it. */
-		uint32_t w = PARK_ASLEEP;
-		if (atomic_compare_exchange_strong_explicit(&k->word, &w, PARK_AWAKE,
-			    memory_order_relaxed, memory_order_relaxed)) {
+		/* Timed out: withdraw the announcement unless an unpark is under way, whose wake
+		 * then comes at once (the unparker is between its exchange and mu). */
+		if (park_word_withdraw(&k->word)) {
 			pthread_mutex_unlock(&k->mu);
 			return false;
 		}

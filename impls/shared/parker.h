@@ -108,6 +108,18 @@ static inline bool park_word_announce(_Atomic uint32_t *w)
 		       memory_order_acquire) || old != PARK_UNPARKED;
 }
 
+/* After a sleep that timed out: withdraw the announcement (asleep -> awake), so a later unpark
+ * needs no wake. False if an unpark has already exchanged in "unparked": its wake is on the way,
+ * and the parked thread must wait for it before it lets the parker go. */
+static inline bool park_word_withdraw(_Atomic uint32_t *w)
+{
+	uint32_t old = PARK_ASLEEP;
+	/* relaxed: on success nothing was handed over; on failure the unparker's wake (whatever
+	 * the parker sleeps in) carries the ordering */
+	return atomic_compare_exchange_strong_explicit(w, &old, PARK_AWAKE, memory_order_relaxed,
+		memory_order_relaxed);
+}
+
 /* Unpark: true if the parked thread announced its sleep and must be woken. */
 static inline bool park_word_unpark(_Atomic uint32_t *w)
 {
