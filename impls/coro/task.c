@@ -77,18 +77,50 @@ static void start(void)
  * Spawning and exiting touch no shared word on the fast path. A task that dies on a worker is
  * kept there, stack and all, for that worker's next spawn (at most TASK_CACHE of them; it stays
  * on the list of live tasks, marked DEAD, so neither side takes the list's lock); ids come from
- * per-worker blocks; the live and parked counts are per worker. A spawn from outside the
- * scheduler, or with an empty cache, allocates as before. TSan builds keep no cache: each task
- * gets a fresh fiber (and, in the strict build, a fresh stack), so that TSan never ties a dead
- * task's accesses to its successor's.
+ * per-worker blocks; the live and parked counts are per worker. A worker whose cache overflows
+ * moves half of it to a global list of dead tasks, and a worker whose cache is empty takes up
+ * to half a cache from there: one lock per TASK_CACHE / 2 tasks, as Go's gfput and gfget move
+ * dead goroutines between a P's list and the scheduler's. (Before, every task past the cache
+ * was freed, its stack given back under the stack pool's lock, and the next spawn allocated
+ * anew: a fork-join of 1000 spent a third of its time in malloc, free and those locks.) At most
+ * DEAD_MAX tasks wait there with their stacks; past it, a dead task is freed and its stack goes
+ * to the stack pool (stack.c), which gives memory back by age. A spawn from outside the
+ * scheduler allocates. TSan builds keep no cache: each task gets a fresh fiber (and, in the
+ * strict build, a fresh stack), so that TSan never ties a dead task's accesses to its
+ * successor's.
  */
 #if defined(CSPLAB_TSAN)
 #define TASK_CACHE 0u
 #else
 #define TASK_CACHE 64u
 #endif
+#define DEAD_MAX 1024u
 #define ID_BLOCK 64u
 static const unsigned task_cache = TASK_CACHE; /* a variable: no "always false" warning at 0 */
+
+static fxlock dead_lock;         /* guards dead and dead_len's writes */
+static struct coro_task *dead;   /* linked by next */
+static _Atomic unsigned dead_len; /* relaxed loads: a hint whether to take dead_lock */
+
+/* Take up to TASK_CACHE / 2 dead tasks from the global list into w's empty cache. */
+static void refill_cache(struct worker *w)
+{
+	if (atomic_load_explicit(&dead_len, memory_order_relaxed) == 0)
+		return;
+	fxlock_lock(&dead_lock);
+	unsigned n = 0;
+	while (dead && n < task_cache / 2) {
+		struct coro_task *t = dead;
+		dead = t->next;
+		t->next = w->free_tasks;
+		w->free_tasks = t;
+		n++;
+	}
+	atomic_store_explicit(&dead_len, atomic_load_explicit(&dead_len, memory_order_relaxed) - n,
+		memory_order_relaxed); /* written under dead_lock only */
+	fxlock_unlock(&dead_lock);
+	w->nfree += n;
+}
 
 static uint64_t new_id(struct worker *w)
 {
@@ -130,6 +162,8 @@ int coro_spawn(csp_task_fn fn, void *arg)
 	if (coro_S.nworkers == 0)
 		return start_error ? start_error : EAGAIN;
 	struct worker *w = coro_current_worker();
+	if (w && !w->free_tasks && task_cache)
+		refill_cache(w);
 	struct coro_task *t = w ? w->free_tasks : NULL;
 	int err = 0;
 	if (t) { /* a dead task of this worker: its stack, fiber and list links are reused */
@@ -167,16 +201,9 @@ int coro_spawn(csp_task_fn fn, void *arg)
 	return 0;
 }
 
-void coro_task_finished(struct worker *w, struct coro_task *t)
+/* Off the list of live tasks, its fiber, its stack and itself freed. */
+static void task_free(struct coro_task *t)
 {
-	coro_count_add(&w->live, -1);
-	atomic_store_explicit(&t->state, DEAD, memory_order_relaxed); /* report-only field */
-	if (w->nfree < task_cache && t->stack.size == coro_stack_size()) {
-		t->next = w->free_tasks;
-		w->free_tasks = t;
-		w->nfree++;
-		return;
-	}
 	fxlock_lock(&all_lock);
 	if (t->all_prev)
 		t->all_prev->all_next = t->all_next;
@@ -188,6 +215,52 @@ void coro_task_finished(struct worker *w, struct coro_task *t)
 	coro_fiber_destroy(t->fiber);
 	coro_stack_put(t->stack);
 	free(t);
+}
+
+/* w's cache holds more than TASK_CACHE: half of it to the global list, or freed if that is
+ * full. */
+static void spill_cache(struct worker *w)
+{
+	struct coro_task *batch = NULL, *last = NULL;
+	unsigned n = 0;
+	while (n < task_cache / 2) {
+		struct coro_task *t = w->free_tasks;
+		w->free_tasks = t->next;
+		t->next = batch;
+		batch = t;
+		if (!last)
+			last = t;
+		n++;
+	}
+	w->nfree -= n;
+	fxlock_lock(&dead_lock);
+	unsigned len = atomic_load_explicit(&dead_len, memory_order_relaxed);
+	if (len + n <= DEAD_MAX) {
+		last->next = dead;
+		dead = batch;
+		atomic_store_explicit(&dead_len, len + n, memory_order_relaxed); /* under dead_lock */
+		batch = NULL;
+	}
+	fxlock_unlock(&dead_lock);
+	while (batch) {
+		struct coro_task *t = batch;
+		batch = t->next;
+		task_free(t);
+	}
+}
+
+void coro_task_finished(struct worker *w, struct coro_task *t)
+{
+	coro_count_add(&w->live, -1);
+	atomic_store_explicit(&t->state, DEAD, memory_order_relaxed); /* report-only field */
+	if (task_cache == 0 || t->stack.size != coro_stack_size()) {
+		task_free(t);
+		return;
+	}
+	t->next = w->free_tasks;
+	w->free_tasks = t;
+	if (++w->nfree > task_cache)
+		spill_cache(w);
 }
 
 /* ---- Accounting for the deadlock report --------------------------------------------------------- */
