@@ -2,7 +2,10 @@
 // on the C side).
 package main
 
-import "sync"
+import (
+	"sync"
+	"sync/atomic"
+)
 
 func init() {
 	register(&scenario{
@@ -12,23 +15,31 @@ func init() {
 }
 
 // RWLockMix: one operation is one lock+unlock, a write lock with probability write_pct % (each
-// goroutine draws from its own xorshift stream), else a read lock; nothing is done while holding
-// it, so the figure is the lock's own cost under that mix. `threads` goroutines share b.N
-// operations as RunParallel does.
+// goroutine draws from its own xorshift stream), else a read lock. As on the C side
+// (bench/c/scenarios/rwlock_mix.c), the lock guards a word: a writer increments it, a reader
+// adds it to its own sum, which is published once at the end; so the figure is mostly the
+// lock's own cost under that mix. `threads` goroutines share b.N operations as RunParallel
+// does.
 func rwlockMix(b *B) {
 	threads := int(b.Arg("threads"))
 	pct := uint64(b.Arg("write_pct"))
 	var rw sync.RWMutex
+	var shared int64 // guarded by rw
+	var sink atomic.Int64
 	parallel(b.N, threads, func(index int, next func() bool) {
 		rng := xorshift(0x9E3779B97F4A7C15 * uint64(index+1))
+		sum := int64(0)
 		for next() {
 			if rng.next()%100 < pct {
-				rw.Lock() // empty sections on purpose: the lock's own cost
+				rw.Lock()
+				shared++
 				rw.Unlock()
 			} else {
 				rw.RLock()
+				sum += shared
 				rw.RUnlock()
 			}
 		}
+		sink.Add(sum) // read by nobody
 	})
 }
