@@ -10,7 +10,8 @@
  * Invariants: at most one writer is pending (it holds w); readers that blocked behind it are
  * counted in `readers` and released together by its unlock, before the next writer can subtract
  * MAX_READERS, so readers and writers alternate and neither starves.
- * Fast paths: rlock/runlock are one atomic add each when no writer is pending.
+ * Fast paths: rlock/runlock are one atomic add each when no writer is pending, inline in
+ * gorwmutex.h (as Go inlines RLock and RUnlock).
  * All atomics are seq_cst, as Go's.
  */
 #include "gorwmutex.h"
@@ -18,12 +19,11 @@
 
 #define MAX_READERS (1 << 30)
 
-void gorwmutex_rlock(struct gorwmutex *l, const struct parker_ops *p)
+/* rlock found a writer pending (gorwmutex.h has the fast path): wait for its unlock. */
+void gorwmutex_rlock_slow(struct gorwmutex *l, const struct parker_ops *p)
 {
-	if (atomic_fetch_add(&l->readers, 1) + 1 < 0) { /* a writer is pending: wait for its unlock */
-		CSP_PREEMPT(); /* counted behind a writer, not yet queued */
-		gosema_acquire(&l->rsem, p, false, "sync.RWMutex.RLock");
-	}
+	CSP_PREEMPT(); /* counted behind a writer, not yet queued */
+	gosema_acquire(&l->rsem, p, false, "sync.RWMutex.RLock");
 }
 
 bool gorwmutex_tryrlock(struct gorwmutex *l)
@@ -35,11 +35,9 @@ bool gorwmutex_tryrlock(struct gorwmutex *l)
 	return false;
 }
 
-void gorwmutex_runlock(struct gorwmutex *l, const struct parker_ops *p)
+/* runlock left the count at r < 0 (gorwmutex.h has the fast path): misuse, or a writer waits. */
+void gorwmutex_runlock_slow(struct gorwmutex *l, int32_t r, const struct parker_ops *p)
 {
-	int32_t r = atomic_fetch_sub(&l->readers, 1) - 1;
-	if (r >= 0)
-		return;
 	if (r + 1 == 0 || r + 1 == -MAX_READERS) {
 		atomic_fetch_add(&l->readers, 1); /* undo, so the state stays sane for the report */
 		csp_fatal(CSP_MSG_RUNLOCK_UNLOCKED);

@@ -16,9 +16,24 @@ struct gorwmutex {
 };
 
 /* A zero-filled struct gorwmutex is unlocked. */
-void gorwmutex_rlock(struct gorwmutex *l, const struct parker_ops *p);
 bool gorwmutex_tryrlock(struct gorwmutex *l);
-void gorwmutex_runlock(struct gorwmutex *l, const struct parker_ops *p);
+void gorwmutex_rlock_slow(struct gorwmutex *l, const struct parker_ops *p);
+void gorwmutex_runlock_slow(struct gorwmutex *l, int32_t r, const struct parker_ops *p);
+
+/* The fast paths inline, as Go inlines RLock and RUnlock: one atomic add each; the slow paths
+ * (a writer pending or waiting) in gorwmutex.c. */
+static inline void gorwmutex_rlock(struct gorwmutex *l, const struct parker_ops *p)
+{
+	if (atomic_fetch_add(&l->readers, 1) + 1 < 0)
+		gorwmutex_rlock_slow(l, p);
+}
+
+static inline void gorwmutex_runlock(struct gorwmutex *l, const struct parker_ops *p)
+{
+	int32_t r = atomic_fetch_sub(&l->readers, 1) - 1;
+	if (r < 0)
+		gorwmutex_runlock_slow(l, r, p);
+}
 void gorwmutex_lock(struct gorwmutex *l, const struct parker_ops *p);
 bool gorwmutex_trylock(struct gorwmutex *l, const struct parker_ops *p);
 void gorwmutex_unlock(struct gorwmutex *l, const struct parker_ops *p);
