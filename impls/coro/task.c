@@ -162,7 +162,7 @@ int coro_spawn(csp_task_fn fn, void *arg)
 	if (coro_S.nworkers == 0)
 		return start_error ? start_error : EAGAIN;
 	struct worker *w = coro_current_worker();
-	if (w && !w->free_tasks && task_cache)
+	if (w && !w->free_tasks && task_cache != 0)
 		refill_cache(w);
 	struct coro_task *t = w ? w->free_tasks : NULL;
 	int err = 0;
