@@ -38,15 +38,20 @@ struct waitq {
 	struct waiter *tail;
 };
 
+/* Field order: the core puts this state 32 bytes into a line-aligned block, after its header
+ * (ops and sizes, read by every call). What no operation writes (sync, sizes, buf) fills the
+ * rest of that line, so a send or receive on one CPU does not take from the other the line it
+ * reads on every call; the ring's indices, count and queues fill the next line, and the lock
+ * has its own. */
 struct gochan {
 	const struct gochan_sync *sync;
 	size_t elem_size, cap;
+	unsigned char *buf;
 	size_t sendx, recvx; /* ring indices of the next send / receive */
 	/* Written under the lock only; read without it by len() and the fast paths (gochan.c). */
 	_Atomic size_t count; /* buffered values */
 	_Atomic bool closed;
 	struct waitq sendq, recvq;
-	unsigned char *buf;
 	alignas(16) unsigned char lock[64];
 };
 
