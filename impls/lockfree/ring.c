@@ -30,6 +30,8 @@
 
 #include "spin.h"
 
+#include "../shared/elem_copy.h"
+
 #include <string.h>
 
 #define POS_MASK (~RING_CLOSED)
@@ -80,20 +82,6 @@ void ring_init(struct ring *r, size_t elem_size, size_t cap, void *slots)
 		atomic_init(&((struct slot *)(r->slots + i * r->stride))->seq, 2 * i);
 }
 
-/* memcpy of n bytes, inlined for the common small element sizes (a call to memcpy with a
- * variable size is a good part of a fast path that is otherwise a few loads and one CAS). */
-static inline void copy_elem(void *dst, const void *src, size_t n)
-{
-	switch (n) {
-	case 1: memcpy(dst, src, 1); break;
-	case 2: memcpy(dst, src, 2); break;
-	case 4: memcpy(dst, src, 4); break;
-	case 8: memcpy(dst, src, 8); break;
-	case 16: memcpy(dst, src, 16); break;
-	default: memcpy(dst, src, n); break;
-	}
-}
-
 static struct slot *slot_at(struct ring *r, uint64_t pos)
 {
 	return (struct slot *)(r->slots + (pos % r->cap) * r->stride);
@@ -113,7 +101,7 @@ int ring_trysend(struct ring *r, const void *elem)
 		if (seq == 2 * t) {
 			/* seq_cst, not only acquire: the version readings of select order against it */
 			if (atomic_compare_exchange_weak(&r->tail, &t, t + 1)) {
-				copy_elem(sl->data, elem, r->elem_size);
+				elem_copy(sl->data, elem, r->elem_size);
 				/* release: publishes the value to the receiver's acquire load of seq */
 				atomic_store_explicit(&sl->seq, 2 * t + 1, memory_order_release);
 				evc_notify(&r->data); /* after the seq_cst CAS: evcount.h */
@@ -142,7 +130,7 @@ int ring_tryrecv(struct ring *r, void *elem)
 		if (seq == 2 * h + 1) {
 			if (atomic_compare_exchange_weak(&r->head, &h, h + 1)) { /* seq_cst: as in send */
 				if (elem)
-					copy_elem(elem, sl->data, r->elem_size);
+					elem_copy(elem, sl->data, r->elem_size);
 				/* release: our copy-out happens before the next lap's copy-in */
 				atomic_store_explicit(&sl->seq, 2 * (h + r->cap), memory_order_release);
 				evc_notify(&r->room); /* after the seq_cst CAS: evcount.h */

@@ -49,6 +49,7 @@
  * Files: this one has the channel operations; gochan_select.c has select; gochan_internal.h has
  * the state and the helpers both use.
  */
+#include "elem_copy.h"
 #include "gochan_internal.h"
 #include "preempt.h"
 
@@ -124,22 +125,6 @@ static unsigned char *slot(struct gochan *c, size_t i)
 static size_t next_index(struct gochan *c, size_t i)
 {
 	return i + 1 == c->cap ? 0 : i + 1;
-}
-
-/* An element copied under the lock: the common sizes as one or two moves instead of a call into
- * libc's memcpy, so the critical section that a contended channel queues on is shorter (Go's
- * typedmemmove returns at once for struct{}, which csplab's smallest element, one byte, stands
- * for in ChanSem). */
-static inline void elem_copy(void *dst, const void *src, size_t size)
-{
-	switch (size) {
-	case 1: memcpy(dst, src, 1); break;
-	case 2: memcpy(dst, src, 2); break;
-	case 4: memcpy(dst, src, 4); break;
-	case 8: memcpy(dst, src, 8); break;
-	case 16: memcpy(dst, src, 16); break;
-	default: memcpy(dst, src, size); break;
-	}
 }
 
 /* Send now if possible: true with *st set (and *wake the receiver to unpark), else false. */
