@@ -121,9 +121,18 @@ int csp_chan_recv(csp_chan *c, void *elem, bool *ok)
 	return recv_until(c, elem, ok, CSP_FOREVER);
 }
 
-int csp_chan_tryrecv(csp_chan *c, void *elem, bool *ok)
+static __attribute__((noinline)) int tryrecv_ok(csp_chan *c, void *elem, bool *ok)
 {
 	return polled(recv_until(c, elem, ok, CSP_POLL));
+}
+
+int csp_chan_tryrecv(csp_chan *c, void *elem, bool *ok)
+{
+	/* The usual poll (a select with a default, no ok): out of line, the rest would make this
+	 * call save a register around the operation */
+	if (!c || ok)
+		return tryrecv_ok(c, elem, ok);
+	return polled(c->ops->recv(c->state, elem, CSP_POLL));
 }
 
 int csp_chan_recv_timeout(csp_chan *c, void *elem, bool *ok, csp_duration d)

@@ -87,34 +87,39 @@ static int one_case(struct lfchan *c, int dir, void *buf, int64_t deadline)
 	return cs.ok ? CSP_OK : CSP_CLOSED;
 }
 
+/* An operation with a deadline: the ring's one CAS first when buffered, else a select of one
+ * case. Out of line, so the polls below need no stack frame. */
+static __attribute__((noinline)) int op_until(struct lfchan *c, int dir, void *buf,
+	int64_t deadline)
+{
+	if (c->cap > 0) { /* the fast path: one CAS */
+		int st = dir == CSP_SEND ? ring_trysend(&c->ring, buf) : ring_tryrecv(&c->ring, buf);
+		if (st != CSP_WOULDBLOCK)
+			return st;
+	}
+	return one_case(c, dir, buf, deadline);
+}
+
 static int send(void *self, const void *elem, int64_t deadline)
 {
 	struct lfchan *c = self;
-	if (c->cap > 0) { /* the fast path: one CAS */
-		int st = ring_trysend(&c->ring, elem);
-		if (st != CSP_WOULDBLOCK)
-			return st;
-		if (deadline == CSP_POLL)
-			return CSP_TIMEOUT;
-	} else if (deadline == CSP_POLL) {
+	if (deadline != CSP_POLL)
+		return op_until(c, CSP_SEND, (void *)elem, deadline);
+	if (c->cap == 0)
 		return poll_rv(c, CSP_SEND, (void *)elem);
-	}
-	return one_case(c, CSP_SEND, (void *)elem, deadline);
+	int st = ring_trysend(&c->ring, elem);
+	return st == CSP_WOULDBLOCK ? CSP_TIMEOUT : st; /* as an expired deadline */
 }
 
 static int recv(void *self, void *elem, int64_t deadline)
 {
 	struct lfchan *c = self;
-	if (c->cap > 0) {
-		int st = ring_tryrecv(&c->ring, elem);
-		if (st != CSP_WOULDBLOCK)
-			return st;
-		if (deadline == CSP_POLL)
-			return CSP_TIMEOUT;
-	} else if (deadline == CSP_POLL) {
+	if (deadline != CSP_POLL)
+		return op_until(c, CSP_RECV, elem, deadline);
+	if (c->cap == 0)
 		return poll_rv(c, CSP_RECV, elem);
-	}
-	return one_case(c, CSP_RECV, elem, deadline);
+	int st = ring_tryrecv(&c->ring, elem);
+	return st == CSP_WOULDBLOCK ? CSP_TIMEOUT : st; /* as an expired deadline */
 }
 
 static int chan_close(void *self)
