@@ -79,10 +79,17 @@ static int wait_nil(int64_t deadline)
 	}
 }
 
-/* The try-variants report "would block" where the deadline variants report a timeout. */
+/* An operation polled (deadline CSP_POLL) reports CSP_WOULDBLOCK, and one whose later deadline
+ * passed CSP_TIMEOUT (impl.h). polled() is for the nil channel, whose wait reports a timeout;
+ * timed() for the timeout variants, whose deadline may come out as CSP_POLL. */
 static int polled(int status)
 {
 	return status == CSP_TIMEOUT ? CSP_WOULDBLOCK : status;
+}
+
+static int timed(int status)
+{
+	return status == CSP_WOULDBLOCK ? CSP_TIMEOUT : status;
 }
 
 /* Inlined into each public call, so that the core adds one indirect call to an operation. */
@@ -106,14 +113,25 @@ int csp_chan_send(csp_chan *c, const void *elem)
 	return send_until(c, elem, CSP_FOREVER);
 }
 
+/* The try-variants end in a tail call to the operation, whose answer is the caller's: a poll
+ * returns to the caller from the implementation (half the time of a call that returns here, on
+ * ChanNonblocking and ChanClosed). The nil channel and `ok` are out of line, so this needs no
+ * frame. */
+static __attribute__((noinline)) int trysend_nil(void)
+{
+	return polled(wait_nil(CSP_POLL));
+}
+
 int csp_chan_trysend(csp_chan *c, const void *elem)
 {
-	return polled(send_until(c, elem, CSP_POLL));
+	if (!c)
+		return trysend_nil();
+	return c->ops->send(c->state, elem, CSP_POLL);
 }
 
 int csp_chan_send_timeout(csp_chan *c, const void *elem, csp_duration d)
 {
-	return send_until(c, elem, csp_deadline_after(d));
+	return timed(send_until(c, elem, csp_deadline_after(d)));
 }
 
 int csp_chan_recv(csp_chan *c, void *elem, bool *ok)
@@ -128,16 +146,14 @@ static __attribute__((noinline)) int tryrecv_ok(csp_chan *c, void *elem, bool *o
 
 int csp_chan_tryrecv(csp_chan *c, void *elem, bool *ok)
 {
-	/* The usual poll (a select with a default, no ok): out of line, the rest would make this
-	 * call save a register around the operation */
 	if (!c || ok)
 		return tryrecv_ok(c, elem, ok);
-	return polled(c->ops->recv(c->state, elem, CSP_POLL));
+	return c->ops->recv(c->state, elem, CSP_POLL);
 }
 
 int csp_chan_recv_timeout(csp_chan *c, void *elem, bool *ok, csp_duration d)
 {
-	return recv_until(c, elem, ok, csp_deadline_after(d));
+	return timed(recv_until(c, elem, ok, csp_deadline_after(d)));
 }
 
 int csp_chan_close(csp_chan *c)

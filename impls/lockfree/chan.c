@@ -74,7 +74,7 @@ static inline int poll_rv(struct lfchan *c, int dir, void *buf)
 	switch (rv_poll(lf_rv(c), dir, buf)) {
 	case RV_OK: return CSP_OK;
 	case RV_CLOSED: return CSP_CLOSED;
-	default: return CSP_TIMEOUT; /* as an expired deadline: the core reports would-block */
+	default: return CSP_WOULDBLOCK;
 	}
 }
 
@@ -107,8 +107,7 @@ static int send(void *self, const void *elem, int64_t deadline)
 		return op_until(c, CSP_SEND, (void *)elem, deadline);
 	if (c->cap == 0)
 		return poll_rv(c, CSP_SEND, (void *)elem);
-	int st = ring_trysend(&c->ring, elem);
-	return st == CSP_WOULDBLOCK ? CSP_TIMEOUT : st; /* as an expired deadline */
+	return ring_trysend(&c->ring, elem);
 }
 
 static int recv(void *self, void *elem, int64_t deadline)
@@ -118,8 +117,7 @@ static int recv(void *self, void *elem, int64_t deadline)
 		return op_until(c, CSP_RECV, elem, deadline);
 	if (c->cap == 0)
 		return poll_rv(c, CSP_RECV, elem);
-	int st = ring_tryrecv(&c->ring, elem);
-	return st == CSP_WOULDBLOCK ? CSP_TIMEOUT : st; /* as an expired deadline */
+	return ring_tryrecv(&c->ring, elem);
 }
 
 static int chan_close(void *self)

@@ -322,7 +322,7 @@ static __attribute__((noinline)) int op_locked(struct gochan *c, int dir, void *
 	}
 	if (gochan_expired(deadline)) {
 		c->sync->unlock(c->lock);
-		return CSP_TIMEOUT;
+		return deadline == CSP_POLL ? CSP_WOULDBLOCK : CSP_TIMEOUT;
 	}
 	return block_one(c, dir, elem, deadline);
 }
@@ -331,7 +331,7 @@ int gochan_send(void *self, const void *elem, int64_t deadline)
 {
 	struct gochan *c = self;
 	if (deadline == CSP_POLL && gochan_send_fails(c))
-		return CSP_TIMEOUT; /* the fast path: open and full at one moment */
+		return CSP_WOULDBLOCK; /* the fast path: open and full at one moment */
 	return op_locked(c, CSP_SEND, (void *)elem, deadline);
 }
 

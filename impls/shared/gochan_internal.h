@@ -93,7 +93,7 @@ static inline bool gochan_send_fails(struct gochan *c)
 	return !atomic_load_explicit(&c->closed, memory_order_relaxed) && gochan_full(c);
 }
 
-/* A non-blocking receive decided without the lock: true with *st = CSP_TIMEOUT (open and
+/* A non-blocking receive decided without the lock: true with *st = CSP_WOULDBLOCK (open and
  * empty at one moment) or CSP_CLOSED (closed and empty; *elem zeroed); false: take the lock. */
 static inline bool gochan_recv_polled(struct gochan *c, void *elem, int *st)
 {
@@ -103,7 +103,7 @@ static inline bool gochan_recv_polled(struct gochan *c, void *elem, int *st)
 	/* acquire: pairs with the release store in close, so a receive that reports the close
 	 * sees what the closer did before it (Go's memory model) */
 	if (!atomic_load_explicit(&c->closed, memory_order_acquire)) {
-		*st = CSP_TIMEOUT; /* not closed now, so not closed when it was seen empty */
+		*st = CSP_WOULDBLOCK; /* not closed now, so not closed when it was seen empty */
 		return true;
 	}
 	if (!gochan_empty(c)) /* a value sent before the close arrived between the two loads */

@@ -133,7 +133,7 @@ static bool select_polled(csp_case *cases, size_t n, int *r)
 	if (k->dir == CSP_SEND) {
 		if (!gochan_send_fails(c))
 			return false;
-		st = CSP_TIMEOUT;
+		st = CSP_WOULDBLOCK;
 	} else if (!gochan_recv_polled(c, k->buf, &st)) {
 		return false;
 	}

@@ -11,9 +11,10 @@
  * pointer (`self`). The whole object starts on a cache-line boundary.
  *
  * Blocking operations take an absolute deadline on the csp_now() clock: CSP_FOREVER blocks
- * without limit, and any deadline already passed (CSP_POLL) means "do not wait". An operation
- * that cannot complete by its deadline returns CSP_TIMEOUT; the core turns that into
- * CSP_WOULDBLOCK for the try-variants.
+ * without limit, and any deadline already passed (CSP_POLL) means "do not wait". A channel
+ * operation polled (deadline CSP_POLL exactly) that cannot complete at once returns
+ * CSP_WOULDBLOCK, which the core hands straight to the try-variant's caller; one that cannot
+ * complete by a later deadline returns CSP_TIMEOUT. select reports CSP_SELECT_TIMEOUT for both.
  *
  * Tasks: an implementation that blocks a task must do it in a way its family's runtime supports
  * (OS threads block in the kernel; the coro family parks a coroutine). A family that brings its
@@ -132,8 +133,9 @@ typedef struct csp_chan_ops {
 	size_t (*size)(size_t elem_size, size_t cap);
 	int (*init)(void *self, size_t elem_size, size_t cap);
 	void (*destroy)(void *self); /* optional */
-	int (*send)(void *self, const void *elem, int64_t deadline); /* OK, CLOSED, TIMEOUT */
-	int (*recv)(void *self, void *elem, int64_t deadline);       /* OK, CLOSED, TIMEOUT */
+	/* OK, CLOSED, or WOULDBLOCK (deadline CSP_POLL) / TIMEOUT (a later deadline passed) */
+	int (*send)(void *self, const void *elem, int64_t deadline);
+	int (*recv)(void *self, void *elem, int64_t deadline);
 	int (*close)(void *self);                                     /* OK, CLOSED */
 	size_t (*len)(void *self);
 	/* Index of the case performed, or CSP_SELECT_TIMEOUT when the deadline passed first. */
