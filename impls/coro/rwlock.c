@@ -86,7 +86,7 @@ static uint64_t try_enter(struct rwlock *l)
 {
 	bool owned;
 	uint64_t w = rstripes_try_enter(&l->r, my_stripe(l, &owned));
-	if (w & RS_WRITER_BITS)
+	if (w & RS_WRITER_PENDING)
 		wake_writer(l); /* we backed out; the writer may have counted us */
 	return w;
 }
@@ -96,7 +96,7 @@ static void rlock(void *self)
 	struct rwlock *l = self;
 	for (;;) {
 		uint64_t w = try_enter(l);
-		if ((w & RS_WRITER_BITS) == 0)
+		if ((w & RS_WRITER_PENDING) == 0)
 			return;
 		if (rstripes_queue(&l->r, w)) {
 			gosema_acquire(&l->rsem, &coro_parker, false, "sync.RWMutex.RLock");
@@ -110,7 +110,7 @@ static void rlock(void *self)
 
 static bool tryrlock(void *self)
 {
-	return (try_enter(self) & RS_WRITER_BITS) == 0;
+	return (try_enter(self) & RS_WRITER_PENDING) == 0;
 }
 
 static void runlock(void *self)

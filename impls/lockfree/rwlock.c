@@ -69,7 +69,7 @@ static void rlock(void *self)
 	struct rstripe *st = my_stripe(l);
 	for (;;) {
 		uint64_t w = rstripes_try_enter(&l->r, st);
-		if ((w & RS_WRITER_BITS) == 0 || queue_behind(l, st, w))
+		if ((w & RS_WRITER_PENDING) == 0 || queue_behind(l, st, w))
 			return;
 	}
 }
@@ -77,7 +77,7 @@ static void rlock(void *self)
 static bool tryrlock(void *self)
 {
 	struct rwlock *l = self;
-	return (rstripes_try_enter(&l->r, my_stripe(l)) & RS_WRITER_BITS) == 0;
+	return (rstripes_try_enter(&l->r, my_stripe(l)) & RS_WRITER_PENDING) == 0;
 }
 
 static void runlock(void *self)

@@ -63,8 +63,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-#define RS_WRITER_PENDING ((uint64_t)1)
-#define RS_WRITER_BITS RS_WRITER_PENDING /* bit 1 is unused */
+#define RS_WRITER_PENDING ((uint64_t)1) /* bit 1 is unused */
 #define RS_QUEUED_ONE ((uint64_t)4)
 #define RS_QUEUED_MASK ((uint64_t)0xfffffffc)
 
@@ -136,7 +135,7 @@ static inline uint64_t rstripes_try_enter(struct rstripes *r, struct rstripe *st
 {
 	atomic_fetch_add(&st->in, 1); /* seq_cst: Dekker with the writer's flag, then scan */
 	uint64_t w = atomic_load(&r->word);
-	if (w & RS_WRITER_BITS)
+	if (w & RS_WRITER_PENDING)
 		atomic_fetch_add(&st->out, 1); /* seq_cst: a scan that sees this sees the entry too */
 	return w;
 }
