@@ -42,4 +42,5 @@ const struct parker_ops coro_parker = {
 	.park = park,
 	.unpark = unpark,
 	.may_spin = may_spin,
+	.woken_runs_late = true, /* to the waker's run-next slot (sched.c, coro_ready) */
 };

@@ -40,6 +40,10 @@ struct parker_ops {
 	 * Optional (absent: yes); false where spinning would only delay the task it waits for,
 	 * e.g. on a single worker. */
 	bool (*may_spin)(void);
+	/* A task this parker unparks may wait long before it runs: a coroutine goes to its
+	 * waker's run-next slot and runs when the waker's worker switches, or another steals it.
+	 * gomutex reads its word before the fast path's CAS then (gomutex.h says why). */
+	bool woken_runs_late;
 };
 
 static inline bool parker_may_spin(const struct parker_ops *o)
