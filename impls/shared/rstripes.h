@@ -72,14 +72,23 @@ struct rstripe {
 	_Atomic uint64_t out;
 };
 
+/* `held` is 64 bytes past `word`, so never on its line. An alignas(64) would say it more
+ * plainly, but an implementation's state is only CSP_STATE_ALIGN-aligned (impl.h): a struct that
+ * asks for more is misaligned (undefined behaviour, which UBSan reports). */
 struct rstripes {
-	_Atomic uint64_t word;
-	_Atomic uint64_t admitted;
-	_Atomic uint64_t rebalanced;
-	uint32_t n;
-	struct rstripe *stripes;
-	alignas(64) _Atomic bool held;
+	union {
+		struct {
+			_Atomic uint64_t word;
+			_Atomic uint64_t admitted;
+			_Atomic uint64_t rebalanced;
+			uint32_t n;
+			struct rstripe *stripes;
+		};
+		unsigned char line_[64];
+	};
+	_Atomic bool held;
 };
+_Static_assert(alignof(struct rstripes) <= CSP_STATE_ALIGN, "rstripes in an implementation state");
 
 static inline uint64_t rs_epoch(uint64_t w)
 {
