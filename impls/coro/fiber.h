@@ -29,6 +29,7 @@
 #endif
 #if defined(CSPLAB_ASAN)
 #include <sanitizer/common_interface_defs.h>
+#include <sanitizer/asan_interface.h>
 #endif
 
 #if defined(CSPLAB_TSAN) && defined(CSPLAB_CORO_STRICT)
@@ -93,6 +94,18 @@ __attribute__((always_inline)) static inline void coro_fiber_before(void *to_fib
 	(void)fake_save;
 	(void)to_bottom;
 	(void)to_size;
+#endif
+}
+
+/* ASan: make [p, p + n) of a coroutine stack addressable again for other use (a dead frame's
+ * redzones stay poisoned until a new frame there overwrites them). */
+static inline void coro_fiber_unpoison(void *p, size_t n)
+{
+#if defined(CSPLAB_ASAN)
+	__asan_unpoison_memory_region(p, n);
+#else
+	(void)p;
+	(void)n;
 #endif
 }
 

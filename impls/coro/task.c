@@ -78,16 +78,16 @@ static void start(void)
  * kept there, stack and all, for that worker's next spawn (at most TASK_CACHE of them; it stays
  * on the list of live tasks, marked DEAD, so neither side takes the list's lock); ids come from
  * per-worker blocks; the live and parked counts are per worker. A worker whose cache overflows
- * moves half of it to a global list of dead tasks, and a worker whose cache is empty takes up
- * to half a cache from there: one lock per TASK_CACHE / 2 tasks, as Go's gfput and gfget move
- * dead goroutines between a P's list and the scheduler's. (Before, every task past the cache
- * was freed, its stack given back under the stack pool's lock, and the next spawn allocated
- * anew: a fork-join of 1000 spent a third of its time in malloc, free and those locks.) At most
- * DEAD_MAX tasks wait there with their stacks; past it, a dead task is freed and its stack goes
- * to the stack pool (stack.c), which gives memory back by age. A spawn from outside the
- * scheduler allocates. TSan builds keep no cache: each task gets a fresh fiber (and, in the
- * strict build, a fresh stack), so that TSan never ties a dead task's accesses to its
- * successor's.
+ * moves half of it to a global list of dead tasks, and a worker whose cache is empty takes up to
+ * half a cache from there: one lock per TASK_CACHE / 2 tasks, as Go's gfput and gfget move dead
+ * goroutines between a P's list and the scheduler's. (Before, every task past the cache was
+ * freed, its stack given back under the stack pool's lock, and the next spawn allocated anew: a
+ * fork-join of 1000 spent a third of its time in malloc, free and those locks.) At most DEAD_MAX
+ * tasks wait there with their stacks; past it, a dead task goes back to the stack pool (stack.c)
+ * with its stack, the struct being at the stack's top (task_new); the pool gives memory back by
+ * age. A spawn from outside the scheduler takes a stack from the pool. TSan builds keep no
+ * cache: each task gets a fresh fiber (and, in the strict build, a fresh stack), so that TSan
+ * never ties a dead task's accesses to its successor's.
  */
 #if defined(CSPLAB_TSAN)
 #define TASK_CACHE 0u
@@ -133,20 +133,28 @@ static uint64_t new_id(struct worker *w)
 	return w->id_next++;
 }
 
+/*
+ * A task's struct lives at the top of its own stack, in the page its first frames use, which
+ * stack.c makes resident when it carves the stack: a spawn allocates nothing else, and a task
+ * goes back with its stack to the pool, which gives memory back by age. t->stack is the part
+ * below it, the stack the task runs on. (With the struct from malloc, the first chain of
+ * 10 000 coroutines also grew the heap a page at a time: a thousand mprotect calls, as many
+ * faults.)
+ */
+#define TASK_ROOM ((sizeof(struct coro_task) + 63) & ~(size_t)63)
+
 /* A new task with its stack, on the list of live tasks; NULL and *err set if out of memory. */
 static struct coro_task *task_new(int *err)
 {
-	struct coro_task *t = calloc(1, sizeof *t);
-	if (!t) {
-		*err = ENOMEM;
-		return NULL;
-	}
-	t->stack = coro_stack_get();
-	if (!t->stack.base) {
-		free(t);
+	struct coro_stack s = coro_stack_get();
+	if (!s.base) {
 		*err = EAGAIN;
 		return NULL;
 	}
+	struct coro_task *t = (struct coro_task *)((char *)s.base + s.size - TASK_ROOM);
+	coro_fiber_unpoison(t, TASK_ROOM); /* ASan: a reused stack's old frames left redzones */
+	memset(t, 0, sizeof *t);
+	t->stack = (struct coro_stack){ s.base, s.size - TASK_ROOM };
 	fxlock_lock(&all_lock);
 	t->all_next = all;
 	if (all)
@@ -213,8 +221,7 @@ static void task_free(struct coro_task *t)
 		t->all_next->all_prev = t->all_prev;
 	fxlock_unlock(&all_lock);
 	coro_fiber_destroy(t->fiber);
-	coro_stack_put(t->stack);
-	free(t);
+	coro_stack_put((struct coro_stack){ t->stack.base, t->stack.size + TASK_ROOM }); /* and t */
 }
 
 /* w's cache holds more than TASK_CACHE: half of it to the global list, or freed if that is
@@ -253,7 +260,7 @@ void coro_task_finished(struct worker *w, struct coro_task *t)
 {
 	coro_count_add(&w->live, -1);
 	atomic_store_explicit(&t->state, DEAD, memory_order_relaxed); /* report-only field */
-	if (task_cache == 0 || t->stack.size != coro_stack_size()) {
+	if (task_cache == 0 || t->stack.size + TASK_ROOM != coro_stack_size()) {
 		task_free(t);
 		return;
 	}
