@@ -10,10 +10,11 @@
 static int lock_init(void *l)
 {
 	atomic_init(&((fxlock *)l)->word, FXLOCK_FREE);
+	atomic_init(&((fxlock *)l)->pace, 0);
 	return 0;
 }
 
-static void lock(void *l) { fxlock_lock(l); }
+static void lock(void *l) { fxlock_lock_paced(l); }
 static void unlock(void *l) { fxlock_unlock(l); }
 
 static const struct gochan_sync futex_sync = {

@@ -8,6 +8,7 @@
 static int init(void *self)
 {
 	atomic_init(&((fxlock *)self)->word, FXLOCK_FREE);
+	atomic_init(&((fxlock *)self)->pace, 0);
 	return 0;
 }
 
